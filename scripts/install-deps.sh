@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Installs everything a fresh machine lacks to build, test and run TEE Ledger.
+# Idempotent: a second run only checks and prints the versions it ended with.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+log() { printf '[install-deps] %s\n' "$*" >&2; }
+
+# Debian packages needed by the tests and the devnet. swtpm and tpm2-tools stand in
+# for a manufacturer-provisioned TPM; curl and jq are used by the devnet script.
+DEBIAN_PACKAGES=(swtpm swtpm-tools tpm2-tools curl jq)
+
+install_debian_packages() {
+  local missing=()
+  for p in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then return; fi
+  if ! command -v apt-get >/dev/null; then
+    log "missing Debian packages ${missing[*]} and no apt-get: install them by hand"; exit 1
+  fi
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  log "installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+require() {
+  command -v "$1" >/dev/null || { log "$1 is required ($2)"; exit 1; }
+}
+
+install_cometbft() {
+  mkdir -p "$TEELEDGER_BIN"
+  if [ -x "$TEELEDGER_BIN/cometbft" ] && [ "$("$TEELEDGER_BIN/cometbft" version 2>/dev/null)" = "${COMETBFT_VERSION#v}" ]; then
+    return
+  fi
+  require go "Go >= 1.22.11 builds CometBFT"
+  log "building cometbft $COMETBFT_VERSION (first time only; Go caches are kept in $TEELEDGER_CACHE)"
+  GOBIN="$TEELEDGER_BIN" go install "github.com/cometbft/cometbft/cmd/cometbft@$COMETBFT_VERSION"
+}
+
+# The CometBFT and gogoproto modules carry the .proto files the build compiles.
+download_proto_modules() {
+  go mod download "github.com/cometbft/cometbft@$COMETBFT_VERSION" "github.com/cosmos/gogoproto@$GOGOPROTO_VERSION"
+}
+
+main() {
+  install_debian_packages
+  require java "a JDK 17"
+  install_cometbft
+  download_proto_modules
+  ( cd "$TEELEDGER_ROOT" && ./mvnw -q --version >/dev/null )   # fetches Maven 3.9.11 once
+  log "versions:"
+  {
+    echo "  java      $(java -version 2>&1 | head -1)"
+    echo "  maven     $(cd "$TEELEDGER_ROOT" && ./mvnw --version 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g')"
+    echo "  go        $(go version)"
+    echo "  cometbft  $("$TEELEDGER_BIN/cometbft" version)"
+    echo "  swtpm     $(swtpm --version 2>&1 | head -1)"
+    echo "  tpm2-tools $(tpm2_createek --version 2>&1 | head -1)"
+  } >&2
+}
+
+main "$@"
