@@ -1,0 +1,103 @@
+package dev.teeledger.abci;
+
+import dev.teeledger.abci.app.AppMetrics;
+import dev.teeledger.abci.app.LedgerApplication;
+import dev.teeledger.abci.app.MetricsServer;
+import dev.teeledger.abci.app.NodeConfig;
+import dev.teeledger.abci.app.TxHandler;
+import dev.teeledger.abci.app.TxRouter;
+import dev.teeledger.abci.gov.GovQueries;
+import dev.teeledger.abci.gov.GovTxHandler;
+import dev.teeledger.abci.query.QueryRouter;
+import dev.teeledger.abci.server.AbciServer;
+import dev.teeledger.abci.server.AbciServerConfig;
+import dev.teeledger.abci.state.MerkleStore;
+import dev.teeledger.abci.state.StoreConfig;
+import dev.teeledger.abci.app.AppKeys;
+import dev.teeledger.protocol.sig.VerifiedSignatureCache;
+import dev.teeledger.protocol.tx.v1.TxType;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The abci-app process: opens the store, wires the state modules into the
+ * application, and serves ABCI and metrics until SIGTERM. Wiring only; every rule
+ * lives in the modules.
+ */
+public final class LedgerNode implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(LedgerNode.class.getName());
+
+    private final MerkleStore store;
+    private final ExecutorService verifierPool;
+    private final AbciServer server;
+    private final MetricsServer metricsServer;
+    private final LedgerApplication application;
+
+    public LedgerNode(NodeConfig config) throws Exception {
+        this.store = MerkleStore.open(config.home().resolve("state"), StoreConfig.withKeepRecent(config.keepRecentVersions()));
+        this.verifierPool = Executors.newFixedThreadPool(config.verifierThreads(), r -> {
+            Thread t = new Thread(r, "sig-verifier");
+            t.setDaemon(true);
+            return t;
+        });
+        this.application = createApplication(store, verifierPool);
+        AppMetrics metrics = application.metrics();
+        this.metricsServer = config.metricsAddress().isEmpty() ? null : new MetricsServer(config.metricsAddress(), metrics);
+        this.server = new AbciServer(AbciServerConfig.of(config.abciAddress()), application);
+        server.start();
+        LOG.log(System.Logger.Level.INFO, "abci-app listening on {0}, metrics on {1}, state at height {2}",
+                config.abciAddress(), config.metricsAddress().isEmpty() ? "(off)" : config.metricsAddress(), store.lastVersion());
+    }
+
+    /** The full application over an open store; also used by tests and benchmarks. */
+    public static LedgerApplication createApplication(MerkleStore store, ExecutorService verifierPool) {
+        Map<TxType, TxHandler> handlers = new EnumMap<>(TxType.class);
+        GovTxHandler gov = new GovTxHandler();
+        handlers.put(TxType.TX_TYPE_GOV_PARAM_CHANGE, gov);
+        handlers.put(TxType.TX_TYPE_GOV_KEY_ROTATION, gov);
+        TxRouter router = new TxRouter(handlers, new VerifiedSignatureCache(200_000));
+        QueryRouter queries = new QueryRouter(store)
+                .fixed("/app/chain", AppKeys.CHAIN)
+                .fixed("/app/block", AppKeys.BLOCK);
+        GovQueries.register(queries);
+        AppMetrics metrics = new AppMetrics(() -> store.stats().keys(), () -> store.stats().approximateBytes());
+        return new LedgerApplication(store, router, queries, metrics, verifierPool);
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.close();
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
+        verifierPool.shutdownNow();
+        store.close();
+    }
+
+    public static void main(String[] args) throws Exception {
+        NodeConfig config;
+        try {
+            config = NodeConfig.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("abci-app: " + e.getMessage());
+            System.err.print(NodeConfig.USAGE);
+            System.exit(2);
+            return;
+        }
+        LedgerNode node = new LedgerNode(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                node.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.ERROR, "shutdown failed", e);
+            } finally {
+                stopped.countDown();
+            }
+        }, "shutdown"));
+        stopped.await();
+    }
+}

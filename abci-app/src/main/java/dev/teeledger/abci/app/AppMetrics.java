@@ -1,0 +1,66 @@
+package dev.teeledger.abci.app;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The application's Prometheus metrics: committed height, transactions by type
+ * and result code, FinalizeBlock and Commit latency histograms, and store size.
+ * Metrics observe block execution but never feed back into it, so their clock
+ * reads do not touch determinism.
+ */
+public final class AppMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicLong height = new AtomicLong();
+    private final Timer finalizeBlock;
+    private final Timer commit;
+    private final ConcurrentHashMap<String, Counter> txCounters = new ConcurrentHashMap<>();
+
+    public AppMetrics(LongSupplier storeKeys, LongSupplier storeBytes) {
+        Gauge.builder("teeledger_block_height", height, AtomicLong::get)
+                .description("Height of the last committed block").register(registry);
+        finalizeBlock = Timer.builder("teeledger_finalize_block")
+                .description("Time to execute a block in FinalizeBlock")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        commit = Timer.builder("teeledger_commit")
+                .description("Time to persist a block's state in Commit")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        Gauge.builder("teeledger_store_keys", storeKeys::getAsLong)
+                .description("Number of keys in the latest state").register(registry);
+        Gauge.builder("teeledger_store_size_bytes", storeBytes::getAsLong)
+                .description("Approximate size of the state store on disk").register(registry);
+    }
+
+    public void committed(long h, long nanos) {
+        height.set(h);
+        commit.record(Duration.ofNanos(nanos));
+    }
+
+    public void finalized(long nanos) {
+        finalizeBlock.record(Duration.ofNanos(nanos));
+    }
+
+    public void tx(String phase, String type, int code) {
+        String key = phase + '|' + type + '|' + code;
+        txCounters.computeIfAbsent(key, k -> Counter.builder("teeledger_txs")
+                .description("Transactions seen, by ABCI phase (check, deliver), type and result code")
+                .tag("phase", phase).tag("type", type).tag("code", Integer.toString(code))
+                .register(registry)).increment();
+    }
+
+    /** The Prometheus text exposition of every metric. */
+    public String scrape() {
+        return registry.scrape();
+    }
+}
