@@ -6,10 +6,13 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import tendermint.abci.Types.Request;
 import tendermint.abci.Types.Response;
@@ -34,6 +37,7 @@ final class AbciConnection implements Runnable {
 
   static final int READ_BUFFER_BYTES = 64 * 1024;
   static final int FLUSH_THRESHOLD_BYTES = 1024 * 1024;
+  static final long LINGER_MILLIS = 500;
 
   private final int id;
   private final SocketChannel channel;
@@ -82,7 +86,7 @@ final class AbciConnection implements Runnable {
         throw e;
       }
     }
-    closeQuietly();
+    closeGracefully();
     onExit.accept(this);
   }
 
@@ -182,6 +186,40 @@ final class AbciConnection implements Runnable {
   void forceClose() {
     stopping = true;
     closeQuietly();
+  }
+
+  /**
+   * Half-closes, then waits briefly for the client's end of stream before closing. Closing a
+   * TCP socket that still has unread input makes the kernel send RST, which can destroy the
+   * last responses (e.g. the {@code Response.exception} explaining why we stop) before the
+   * client reads them; sending FIN first and draining avoids that. CometBFT closes its side as
+   * soon as it sees our FIN, so the wait is normally short; it is bounded by
+   * {@link #LINGER_MILLIS}.
+   */
+  private void closeGracefully() {
+    try {
+      if (channel.isOpen()) {
+        channel.shutdownOutput();
+        channel.configureBlocking(false);
+        try (Selector selector = Selector.open()) {
+          channel.register(selector, SelectionKey.OP_READ);
+          ByteBuffer sink = ByteBuffer.allocate(8192);
+          long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
+          for (long left = LINGER_MILLIS; left > 0;
+              left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) {
+            selector.select(left);
+            sink.clear();
+            if (channel.read(sink) < 0) {
+              break;
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, "ABCI connection " + id + ": lingering close: " + e);
+    } finally {
+      closeQuietly();
+    }
   }
 
   private void closeQuietly() {
