@@ -46,7 +46,7 @@ public final class LedgerNode implements AutoCloseable {
         this.application = createApplication(store, verifierPool);
         AppMetrics metrics = application.metrics();
         this.metricsServer = config.metricsAddress().isEmpty() ? null : new MetricsServer(config.metricsAddress(), metrics);
-        this.server = new AbciServer(AbciServerConfig.of(config.abciAddress()), application);
+        this.server = new AbciServer(AbciServerConfig.forAddress(config.abciAddress()), application);
         server.start();
         LOG.log(System.Logger.Level.INFO, "abci-app listening on {0}, metrics on {1}, state at height {2}",
                 config.abciAddress(), config.metricsAddress().isEmpty() ? "(off)" : config.metricsAddress(), store.lastVersion());
