@@ -88,6 +88,7 @@ public final class HeaderVerifier {
       Types.SignedHeader signedHeader, TrustedValidators trusted, Instant now)
       throws LightClientException {
     Types.Header header = requireHeader(signedHeader);
+    checkHeaderBasics(header, now);
     if (!MessageDigest.isEqual(header.getValidatorsHash().toByteArray(), trusted.hash())) {
       throw new LightClientException(
           VALIDATORS_HASH_MISMATCH,
@@ -110,6 +111,7 @@ public final class HeaderVerifier {
       Instant now)
       throws LightClientException {
     Types.Header header = requireHeader(signedHeader);
+    checkHeaderBasics(header, now);
     if (header.getHeight() != trusted.height() + 1) {
       throw new LightClientException(
           HEIGHT_MISMATCH,
