@@ -9,10 +9,12 @@ import static dev.teeledger.chain.light.LightClientException.Reason.UNKNOWN_PROO
 import dev.teeledger.chain.rpc.ProofOp;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -39,8 +41,8 @@ public final class ProofVerifier {
   }
 
   /** The registered op types. */
-  public java.util.Set<String> opTypes() {
-    return java.util.Collections.unmodifiableSet(verifiers.keySet());
+  public Set<String> opTypes() {
+    return Collections.unmodifiableSet(verifiers.keySet());
   }
 
   /**

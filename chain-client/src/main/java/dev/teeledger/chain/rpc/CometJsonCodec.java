@@ -1,6 +1,7 @@
 package dev.teeledger.chain.rpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import java.time.DateTimeException;
@@ -337,7 +338,7 @@ public final class CometJsonCodec {
   private static JsonNode array(JsonNode node, String name) throws ChainRpcException {
     JsonNode v = node == null ? null : node.get(name);
     if (v == null || v.isNull()) {
-      return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+      return JsonNodeFactory.instance.arrayNode();
     }
     if (!v.isArray()) {
       throw malformed("field '" + name + "' is not an array");
