@@ -85,6 +85,7 @@ public final class ChainRpcException extends Exception {
         kind, method, (method == null ? "" : method + ": ") + message, null, null, null, 0, cause);
   }
 
+  /** What went wrong; drives retry decisions and error mapping. */
   public Kind kind() {
     return kind;
   }
