@@ -117,13 +117,15 @@ public final class EcVrf {
     Objects.requireNonNull(publicKey, "publicKey");
     Objects.requireNonNull(alpha, "alpha");
     DecodedProof proof = decodeProof(pi);
-    ECPoint y = publicKey.point();
     ECPoint h = encodeToCurve(publicKey.encodedNoCopy(), alpha);
-    // U = s·B − c·Y and V = s·H − c·Gamma (§5.3 steps 9–10), each as one interleaved wNAF
-    // multi-scalar multiplication (Shamir's trick); −c is taken mod q.
-    BigInteger minusC = P256Points.Q.subtract(proof.c()).mod(P256Points.Q);
-    ECPoint u = ECAlgorithms.sumOfTwoMultiplies(P256Points.G, proof.s(), y, minusC);
-    ECPoint v = ECAlgorithms.sumOfTwoMultiplies(h, proof.s(), proof.gamma(), minusC);
+    // U = s·B + c·(−Y) and V = s·H + c·(−Gamma) (§5.3 steps 9–10), each as one interleaved
+    // multi-scalar multiplication (Shamir's trick). Negating the point rather than c keeps the
+    // second scalar at 128 bits. BouncyCastle switches the first to fixed-point combs once B and
+    // a cached key's −Y have been used a few times, so U is cheap for known verifiers.
+    ECPoint u =
+        ECAlgorithms.sumOfTwoMultiplies(
+            P256Points.G, proof.s(), publicKey.negatedPoint(), proof.c());
+    ECPoint v = ECAlgorithms.sumOfTwoMultiplies(h, proof.s(), proof.gamma().negate(), proof.c());
     if (u.isInfinity() || v.isInfinity()) {
       // An honest proof never yields the identity here (it would need k = 0); it has no
       // 33-byte encoding, so the challenge could not match anyway.

@@ -16,10 +16,16 @@ public final class EcVrfPublicKey {
 
   private final byte[] encoded;
   private final ECPoint point;
+  /**
+   * −Y, kept so that verification multiplies it by the 128-bit challenge c rather than Y by the
+   * 256-bit q − c, and so that BouncyCastle's precomputation for it survives between calls.
+   */
+  private final ECPoint negated;
 
   private EcVrfPublicKey(byte[] encoded, ECPoint point) {
     this.encoded = encoded;
     this.point = point;
+    this.negated = point.negate();
   }
 
   /**
@@ -59,6 +65,10 @@ public final class EcVrfPublicKey {
 
   ECPoint point() {
     return point;
+  }
+
+  ECPoint negatedPoint() {
+    return negated;
   }
 
   @Override
