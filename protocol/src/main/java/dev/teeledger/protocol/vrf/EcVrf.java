@@ -1,14 +1,15 @@
 package dev.teeledger.protocol.vrf;
 
 import java.math.BigInteger;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Objects;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.math.ec.ECAlgorithms;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
-import org.bouncycastle.util.Arrays;
 
 /**
  * ECVRF-P256-SHA256-TAI, the elliptic-curve VRF of RFC 9381 with suite string 0x01: P-256,
@@ -137,11 +138,12 @@ public final class EcVrf {
         challenge(
             publicKey.encodedNoCopy(),
             P256Points.compress(h),
-            java.util.Arrays.copyOfRange(pi, 0, P256Points.POINT_LEN),
+            Arrays.copyOfRange(pi, 0, P256Points.POINT_LEN),
             P256Points.compress(uv[0]),
             P256Points.compress(uv[1]));
-    byte[] given = java.util.Arrays.copyOfRange(pi, P256Points.POINT_LEN, P256Points.POINT_LEN + C_LEN);
-    if (!Arrays.constantTimeAreEqual(expected, given)) {
+    byte[] given = Arrays.copyOfRange(pi, P256Points.POINT_LEN, P256Points.POINT_LEN + C_LEN);
+    // MessageDigest.isEqual runs in time independent of where the arrays differ.
+    if (!MessageDigest.isEqual(expected, given)) {
       throw new VrfException(VrfException.Reason.VERIFICATION_FAILED, "proof does not verify");
     }
     return gammaToHash(pi);
@@ -236,7 +238,7 @@ public final class EcVrf {
     sha.update(BACK);
     byte[] full = new byte[32];
     sha.doFinal(full, 0);
-    return java.util.Arrays.copyOf(full, C_LEN);
+    return Arrays.copyOf(full, C_LEN);
   }
 
   /**
@@ -270,9 +272,9 @@ public final class EcVrf {
     }
     BigInteger c =
         new BigInteger(
-            1, java.util.Arrays.copyOfRange(pi, P256Points.POINT_LEN, P256Points.POINT_LEN + C_LEN));
+            1, Arrays.copyOfRange(pi, P256Points.POINT_LEN, P256Points.POINT_LEN + C_LEN));
     BigInteger s =
-        new BigInteger(1, java.util.Arrays.copyOfRange(pi, P256Points.POINT_LEN + C_LEN, PROOF_LEN));
+        new BigInteger(1, Arrays.copyOfRange(pi, P256Points.POINT_LEN + C_LEN, PROOF_LEN));
     if (s.compareTo(P256Points.Q) >= 0) {
       throw new VrfException(
           VrfException.Reason.SCALAR_OUT_OF_RANGE, "proof's s is not below the group order");
