@@ -470,6 +470,18 @@ public final class MerkleStore implements AutoCloseable {
         closeAll(resources);
     }
 
+    /** Number of tree nodes on disk, all versions (a full scan; diagnostics and tests). */
+    long storedNodeCount() {
+        ensureOpen();
+        long n = 0;
+        try (RocksIterator it = db.newIterator(nodes)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     // ---- package-private services for WorkingSet ----------------------------------------
 
     byte[] committedGet(byte[] key) {
