@@ -1,0 +1,15 @@
+package dev.teeledger.abci.state;
+
+/**
+ * A snapshot of store figures for metrics (Prometheus gauges) and operations.
+ *
+ * @param version last committed version (0 if none)
+ * @param oldestRetainedVersion oldest version still queryable (0 if none)
+ * @param keyCount number of keys in the committed state
+ * @param approximateDiskBytes RocksDB's estimate of SST files plus memtables, all column families
+ * @param cachedNodes decoded tree nodes currently held in memory
+ * @param pruneFailures how many pruning passes failed since open (each is retried next commit)
+ */
+public record StoreStats(long version, long oldestRetainedVersion, long keyCount,
+        long approximateDiskBytes, int cachedNodes, long pruneFailures) {
+}
