@@ -37,7 +37,7 @@ public final class LedgerNode implements AutoCloseable {
     private final LedgerApplication application;
 
     public LedgerNode(NodeConfig config) throws Exception {
-        this.store = MerkleStore.open(config.home().resolve("state"), StoreConfig.withKeepRecent(config.keepRecentVersions()));
+        this.store = MerkleStore.open(config.home().resolve("state"), StoreConfig.keepRecent(config.keepRecentVersions()));
         this.verifierPool = Executors.newFixedThreadPool(config.verifierThreads(), r -> {
             Thread t = new Thread(r, "sig-verifier");
             t.setDaemon(true);
@@ -63,7 +63,7 @@ public final class LedgerNode implements AutoCloseable {
                 .fixed("/app/chain", AppKeys.CHAIN)
                 .fixed("/app/block", AppKeys.BLOCK);
         GovQueries.register(queries);
-        AppMetrics metrics = new AppMetrics(() -> store.stats().keys(), () -> store.stats().approximateBytes());
+        AppMetrics metrics = new AppMetrics(() -> store.stats().keyCount(), () -> store.stats().approximateDiskBytes());
         return new LedgerApplication(store, router, queries, metrics, verifierPool);
     }
 

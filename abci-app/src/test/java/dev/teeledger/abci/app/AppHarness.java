@@ -41,7 +41,7 @@ final class AppHarness implements AutoCloseable {
     }
 
     void open() throws Exception {
-        store = MerkleStore.open(dir, StoreConfig.withKeepRecent(0));
+        store = MerkleStore.open(dir, StoreConfig.keepRecent(0));
         app = LedgerNode.createApplication(store, pool);
         height = store.lastVersion();
     }

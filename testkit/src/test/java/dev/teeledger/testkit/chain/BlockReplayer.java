@@ -34,7 +34,7 @@ final class BlockReplayer {
         JsonNode genesis = chain.rpc("/genesis").path("result").path("genesis");
         List<byte[]> hashes = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (MerkleStore store = MerkleStore.open(storeDir, StoreConfig.withKeepRecent(0))) {
+        try (MerkleStore store = MerkleStore.open(storeDir, StoreConfig.keepRecent(0))) {
             LedgerApplication app = LedgerNode.createApplication(store, pool);
             app.initChain(RequestInitChain.newBuilder()
                     .setChainId(genesis.path("chain_id").asText())
