@@ -13,6 +13,7 @@ import dev.teeledger.chain.rpc.CommitResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import dev.teeledger.protocol.result.ResultCode;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
@@ -124,7 +125,9 @@ public final class VerifiedQueryClient {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(key, "key");
     AbciQueryResult answer = rpc.abciQuery(path, key, 0, true);
-    if (answer.code() != 0) {
+    // An absent key is answered NOT_FOUND together with an absence proof, verified below.
+    boolean absent = answer.code() == ResultCode.NOT_FOUND.code();
+    if (answer.code() != 0 && !absent) {
       throw new LightClientException(
           QUERY_FAILED,
           "app answered code " + answer.code() + " (" + answer.codespace() + "): " + answer.log());
@@ -155,8 +158,9 @@ public final class VerifiedQueryClient {
           "header " + header.height() + " is from " + header.time() + ", older than "
               + options.maxHeaderAge());
     }
-    proofs.verify(answer.proofOps(), key, answer.value(), header.appHash());
-    return new VerifiedValue(key, answer.value(), height, header);
+    byte[] value = absent ? null : answer.value();
+    proofs.verify(answer.proofOps(), key, value, header.appHash());
+    return new VerifiedValue(key, value, height, header);
   }
 
   /** Polls {@code /status} until the node has committed {@code height}, within the bound. */
