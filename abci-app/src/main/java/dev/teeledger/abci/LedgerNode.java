@@ -17,6 +17,7 @@ import dev.teeledger.abci.app.AppKeys;
 import dev.teeledger.protocol.sig.VerifiedSignatureCache;
 import dev.teeledger.protocol.tx.v1.TxType;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -64,7 +65,7 @@ public final class LedgerNode implements AutoCloseable {
                 .fixed("/app/block", AppKeys.BLOCK);
         GovQueries.register(queries);
         AppMetrics metrics = new AppMetrics(() -> store.stats().keyCount(), () -> store.stats().approximateDiskBytes());
-        return new LedgerApplication(store, router, queries, metrics, verifierPool);
+        return new LedgerApplication(store, router, queries, metrics, verifierPool, List.of());
     }
 
     @Override

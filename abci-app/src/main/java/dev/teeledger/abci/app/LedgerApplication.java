@@ -59,6 +59,7 @@ public final class LedgerApplication implements AbciApplication {
     private final QueryRouter queries;
     private final AppMetrics metrics;
     private final ExecutorService verifierPool;
+    private final List<BlockHook> endBlockHooks;
 
     private final Object checkLock = new Object();
     private WorkingSet checkState;
@@ -71,8 +72,13 @@ public final class LedgerApplication implements AbciApplication {
 
     private record PendingBlock(long height, WorkingSet state, long startNanos) {}
 
+    /**
+     * @param endBlockHooks run in list order at the end of every block; the order is part of
+     *     the state machine and must be the same on every node
+     */
     public LedgerApplication(MerkleStore store, TxRouter router, QueryRouter queries, AppMetrics metrics,
-            ExecutorService verifierPool) {
+            ExecutorService verifierPool, List<BlockHook> endBlockHooks) {
+        this.endBlockHooks = List.copyOf(endBlockHooks);
         this.store = store;
         this.router = router;
         this.queries = queries;
@@ -158,6 +164,11 @@ public final class LedgerApplication implements AbciApplication {
                     .setCode(out.code().code())
                     .setLog(out.log())
                     .addAllEvents(out.events()));
+        }
+        for (BlockHook hook : endBlockHooks) {
+            TxContext ctx = new TxContext(height, time, chainId, state);
+            hook.endBlock(ctx);
+            res.addAllEvents(ctx.events());
         }
         res.setAppHash(ByteString.copyFrom(state.rootHash()));
         pending = new PendingBlock(height, state, start);
