@@ -55,7 +55,6 @@ public final class MerkleStore implements AutoCloseable {
     private static final byte[] META_COUNT = {'C'};
     private static final byte[] META_APP = {'A'};
     private static final byte ROOT_PREFIX = 'R';
-    private static final byte[] EMPTY = new byte[0];
 
     private final Path dir;
     private final StoreConfig config;
@@ -70,6 +69,7 @@ public final class MerkleStore implements AutoCloseable {
     private final NodeCache cache;
     private final TreeReader reader;
     private final AtomicLong pruneFailures = new AtomicLong();
+    private final AtomicLong nodeDiskReads = new AtomicLong();
     private volatile Head head;
     private volatile boolean closed;
 
@@ -318,8 +318,11 @@ public final class MerkleStore implements AutoCloseable {
                 written.add(new Object[] {key, decoded});
             });
             fault.reached(FaultPoint.AFTER_NODES_STAGED);
-            for (byte[] nodeKey : result.staleNodeKeys()) {
-                batch.put(stale, NodeCodec.staleKey(version, nodeKey), EMPTY);
+            if (!result.staleNodeKeys().isEmpty()) {
+                // One record per version rather than one per node: a commit of 10,000 updates
+                // retires ~150,000 nodes, and one large value is far cheaper to write and scan.
+                batch.put(stale, longBytes(version),
+                        NodeCodec.encodeStaleList(result.staleNodeKeys()));
             }
             for (Map.Entry<byte[], byte[]> e : ws.effectiveChanges().entrySet()) {
                 if (e.getValue() == WorkingSet.TOMBSTONE) {
@@ -382,11 +385,12 @@ public final class MerkleStore implements AutoCloseable {
                 // A node stale since s is absent from version s and every later version, so
                 // it is unreachable from all retained versions once s <= newOldest.
                 for (it.seekToFirst(); it.isValid(); it.next()) {
-                    byte[] key = it.key();
-                    if (NodeCodec.staleSince(key) > newOldest) {
+                    if (ByteBuffer.wrap(it.key()).getLong() > newOldest) {
                         break;
                     }
-                    batch.delete(nodes, NodeCodec.nodeKeyOfStale(key));
+                    for (byte[] nodeKey : NodeCodec.decodeStaleList(it.value())) {
+                        batch.delete(nodes, nodeKey);
+                    }
                 }
             }
             batch.deleteRange(stale, new byte[0], longBytes(newOldest + 1));
@@ -453,7 +457,7 @@ public final class MerkleStore implements AutoCloseable {
             }
         }
         return new StoreStats(h.version(), h.oldest(), h.keyCount(), bytes, cache.size(),
-                pruneFailures.get());
+                pruneFailures.get(), nodeDiskReads.get());
     }
 
     /** The directory the store lives in. */
@@ -563,6 +567,7 @@ public final class MerkleStore implements AutoCloseable {
             return cached;
         }
         ensureOpen();
+        nodeDiskReads.incrementAndGet();
         byte[] data;
         try {
             data = db.get(nodes, key);

@@ -2,7 +2,9 @@ package dev.teeledger.abci.state;
 
 import dev.teeledger.protocol.merkle.SmtHash;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The on-disk encoding of tree nodes and of the keys they are stored under (see ADR 0002).
@@ -14,7 +16,7 @@ import java.util.Arrays;
  * child      = 0x00                                  (empty)
  *            | 0x01 ‖ hash(32) ‖ u64 version          (leaf)
  *            | 0x02 ‖ hash(32) ‖ u64 version          (inner)
- * stale key  = u64 staleSinceVersion ‖ node key
+ * stale      = u64 version → (u8 length ‖ node key)*   the nodes that version retired
  * </pre>
  * All integers are big-endian, so keys sort by version first: one commit's nodes sit together.
  */
@@ -42,18 +44,31 @@ final class NodeCodec {
         return key;
     }
 
-    static byte[] staleKey(long staleSince, byte[] nodeKey) {
-        byte[] key = new byte[8 + nodeKey.length];
-        ByteBuffer.wrap(key).putLong(staleSince).put(nodeKey);
-        return key;
+    /** The node keys a version retired, each as {@code u8 length ‖ node key}. */
+    static byte[] encodeStaleList(List<byte[]> nodeKeys) {
+        int size = 0;
+        for (byte[] k : nodeKeys) {
+            size += 1 + k.length;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(size);
+        for (byte[] k : nodeKeys) {
+            buf.put((byte) k.length).put(k);
+        }
+        return buf.array();
     }
 
-    static long staleSince(byte[] staleKey) {
-        return ByteBuffer.wrap(staleKey).getLong();
-    }
-
-    static byte[] nodeKeyOfStale(byte[] staleKey) {
-        return Arrays.copyOfRange(staleKey, 8, staleKey.length);
+    static List<byte[]> decodeStaleList(byte[] data) throws StoreException {
+        List<byte[]> keys = new ArrayList<>();
+        int pos = 0;
+        while (pos < data.length) {
+            int len = data[pos] & 0xFF;
+            if (len < 10 || pos + 1 + len > data.length) {
+                throw new StoreException("corrupt stale-node record at offset " + pos);
+            }
+            keys.add(Arrays.copyOfRange(data, pos + 1, pos + 1 + len));
+            pos += 1 + len;
+        }
+        return keys;
     }
 
     static byte[] encodeLeaf(Node.LeafData leaf) {
