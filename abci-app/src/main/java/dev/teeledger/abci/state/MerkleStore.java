@@ -18,6 +18,7 @@ import org.rocksdb.Cache;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
@@ -113,12 +114,18 @@ public final class MerkleStore implements AutoCloseable {
             Cache blockCache = track(resources, new LRUCache(Math.max(config.blockCacheBytes(),
                     1L << 20)));
             BloomFilter bloom = track(resources, new BloomFilter(10, false));
+            // Tree nodes are read by point lookups only (one per level of a path), so small
+            // blocks keep each cache miss cheap; hashes do not compress, so nodes skip it.
             BlockBasedTableConfig table = new BlockBasedTableConfig()
                     .setBlockCache(blockCache)
                     .setFilterPolicy(bloom)
-                    .setBlockSize(16 * 1024);
+                    .setBlockSize(Integer.getInteger("teeledger.store.blockSize", 4 * 1024));
             ColumnFamilyOptions cfOptions = track(resources, new ColumnFamilyOptions()
                     .setTableFormatConfig(table)
+                    .setWriteBufferSize(64L << 20));
+            ColumnFamilyOptions nodeOptions = track(resources, new ColumnFamilyOptions()
+                    .setTableFormatConfig(table)
+                    .setCompressionType(CompressionType.NO_COMPRESSION)
                     .setWriteBufferSize(64L << 20));
             DBOptions dbOptions = track(resources, new DBOptions()
                     .setCreateIfMissing(true)
@@ -127,7 +134,7 @@ public final class MerkleStore implements AutoCloseable {
             List<ColumnFamilyDescriptor> descriptors = List.of(
                     new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
                     new ColumnFamilyDescriptor(bytes("flat"), cfOptions),
-                    new ColumnFamilyDescriptor(bytes("nodes"), cfOptions),
+                    new ColumnFamilyDescriptor(bytes("nodes"), nodeOptions),
                     new ColumnFamilyDescriptor(bytes("stale"), cfOptions));
             List<ColumnFamilyHandle> handles = new ArrayList<>();
             RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
