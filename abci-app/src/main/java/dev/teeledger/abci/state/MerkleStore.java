@@ -567,8 +567,8 @@ public final class MerkleStore implements AutoCloseable {
         return TreeUpdate.apply(h.root(), changes, this::loadNode);
     }
 
-    private Object loadNode(long version, int depth, byte[] path) throws StoreException {
-        byte[] key = NodeCodec.nodeKey(version, depth, path);
+    private Object loadNode(Node.Stored node, int depth, byte[] path) throws StoreException {
+        byte[] key = NodeCodec.storageKey(node, depth, path);
         Object cached = cache.get(key);
         if (cached != null) {
             return cached;
@@ -582,8 +582,8 @@ public final class MerkleStore implements AutoCloseable {
             throw new StoreException("node read failed: " + e.getMessage(), e);
         }
         if (data == null) {
-            throw new StoreException("tree node (version " + version + ", depth " + depth
-                    + ") is missing");
+            throw new StoreException("tree node (version " + node.version() + ", depth "
+                    + depth + ") is missing");
         }
         Object decoded = NodeCodec.decode(data);
         cache.put(key, decoded);
