@@ -119,7 +119,7 @@ public final class MerkleStore implements AutoCloseable {
             BlockBasedTableConfig table = new BlockBasedTableConfig()
                     .setBlockCache(blockCache)
                     .setFilterPolicy(bloom)
-                    .setBlockSize(Integer.getInteger("teeledger.store.blockSize", 4 * 1024));
+                    .setBlockSize(4 * 1024);
             ColumnFamilyOptions cfOptions = track(resources, new ColumnFamilyOptions()
                     .setTableFormatConfig(table)
                     .setWriteBufferSize(64L << 20));
@@ -472,6 +472,10 @@ public final class MerkleStore implements AutoCloseable {
         return dir;
     }
 
+    /**
+     * Closes the database. Call it only after the ABCI connections stopped using the store and
+     * its readers: RocksDB handles must not be used concurrently with their release.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
