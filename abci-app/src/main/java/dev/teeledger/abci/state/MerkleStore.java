@@ -136,21 +136,13 @@ public final class MerkleStore implements AutoCloseable {
                     new ColumnFamilyDescriptor(bytes("flat"), cfOptions),
                     new ColumnFamilyDescriptor(bytes("nodes"), nodeOptions),
                     new ColumnFamilyDescriptor(bytes("stale"), cfOptions));
-            List<ColumnFamilyHandle> handles = new ArrayList<>();
-            RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
-            // Handles must close before the database, the database before its options.
-            List<AutoCloseable> ordered = new ArrayList<>(handles);
-            ordered.add(db);
-            ordered.addAll(resources);
-            resources.clear();
-            resources.addAll(ordered);
             WriteOptions syncWrite = track(resources, new WriteOptions().setSync(true));
             WriteOptions plainWrite = track(resources, new WriteOptions());
-            // Move the write options to the front so they close first, before the database.
-            resources.remove(syncWrite);
-            resources.remove(plainWrite);
-            resources.add(0, syncWrite);
-            resources.add(0, plainWrite);
+            List<ColumnFamilyHandle> handles = new ArrayList<>();
+            RocksDB db = track(resources,
+                    RocksDB.open(dbOptions, dir.toString(), descriptors, handles));
+            // Resources close in reverse order: handles, then the database, then its options.
+            resources.addAll(handles);
             MerkleStore store = new MerkleStore(dir, config, resources, db, handles, syncWrite,
                     plainWrite);
             store.head = store.readHead();
@@ -667,8 +659,10 @@ public final class MerkleStore implements AutoCloseable {
         return resource;
     }
 
+    /** Closes in reverse order of creation, as RocksDB requires (handles before the database). */
     private static void closeAll(List<AutoCloseable> resources) {
-        for (AutoCloseable r : resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            AutoCloseable r = resources.get(i);
             try {
                 r.close();
             } catch (Exception e) {
