@@ -18,6 +18,7 @@ import org.rocksdb.Cache;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
@@ -55,7 +56,6 @@ public final class MerkleStore implements AutoCloseable {
     private static final byte[] META_COUNT = {'C'};
     private static final byte[] META_APP = {'A'};
     private static final byte ROOT_PREFIX = 'R';
-    private static final byte[] EMPTY = new byte[0];
 
     private final Path dir;
     private final StoreConfig config;
@@ -70,6 +70,7 @@ public final class MerkleStore implements AutoCloseable {
     private final NodeCache cache;
     private final TreeReader reader;
     private final AtomicLong pruneFailures = new AtomicLong();
+    private final AtomicLong nodeDiskReads = new AtomicLong();
     private volatile Head head;
     private volatile boolean closed;
 
@@ -113,12 +114,18 @@ public final class MerkleStore implements AutoCloseable {
             Cache blockCache = track(resources, new LRUCache(Math.max(config.blockCacheBytes(),
                     1L << 20)));
             BloomFilter bloom = track(resources, new BloomFilter(10, false));
+            // Tree nodes are read by point lookups only (one per level of a path), so small
+            // blocks keep each cache miss cheap; hashes do not compress, so nodes skip it.
             BlockBasedTableConfig table = new BlockBasedTableConfig()
                     .setBlockCache(blockCache)
                     .setFilterPolicy(bloom)
-                    .setBlockSize(16 * 1024);
+                    .setBlockSize(4 * 1024);
             ColumnFamilyOptions cfOptions = track(resources, new ColumnFamilyOptions()
                     .setTableFormatConfig(table)
+                    .setWriteBufferSize(64L << 20));
+            ColumnFamilyOptions nodeOptions = track(resources, new ColumnFamilyOptions()
+                    .setTableFormatConfig(table)
+                    .setCompressionType(CompressionType.NO_COMPRESSION)
                     .setWriteBufferSize(64L << 20));
             DBOptions dbOptions = track(resources, new DBOptions()
                     .setCreateIfMissing(true)
@@ -127,23 +134,15 @@ public final class MerkleStore implements AutoCloseable {
             List<ColumnFamilyDescriptor> descriptors = List.of(
                     new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
                     new ColumnFamilyDescriptor(bytes("flat"), cfOptions),
-                    new ColumnFamilyDescriptor(bytes("nodes"), cfOptions),
+                    new ColumnFamilyDescriptor(bytes("nodes"), nodeOptions),
                     new ColumnFamilyDescriptor(bytes("stale"), cfOptions));
-            List<ColumnFamilyHandle> handles = new ArrayList<>();
-            RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
-            // Handles must close before the database, the database before its options.
-            List<AutoCloseable> ordered = new ArrayList<>(handles);
-            ordered.add(db);
-            ordered.addAll(resources);
-            resources.clear();
-            resources.addAll(ordered);
             WriteOptions syncWrite = track(resources, new WriteOptions().setSync(true));
             WriteOptions plainWrite = track(resources, new WriteOptions());
-            // Move the write options to the front so they close first, before the database.
-            resources.remove(syncWrite);
-            resources.remove(plainWrite);
-            resources.add(0, syncWrite);
-            resources.add(0, plainWrite);
+            List<ColumnFamilyHandle> handles = new ArrayList<>();
+            RocksDB db = track(resources,
+                    RocksDB.open(dbOptions, dir.toString(), descriptors, handles));
+            // Resources close in reverse order: handles, then the database, then its options.
+            resources.addAll(handles);
             MerkleStore store = new MerkleStore(dir, config, resources, db, handles, syncWrite,
                     plainWrite);
             store.head = store.readHead();
@@ -318,8 +317,11 @@ public final class MerkleStore implements AutoCloseable {
                 written.add(new Object[] {key, decoded});
             });
             fault.reached(FaultPoint.AFTER_NODES_STAGED);
-            for (byte[] nodeKey : result.staleNodeKeys()) {
-                batch.put(stale, NodeCodec.staleKey(version, nodeKey), EMPTY);
+            if (!result.staleNodeKeys().isEmpty()) {
+                // One record per version rather than one per node: a commit of 10,000 updates
+                // retires ~150,000 nodes, and one large value is far cheaper to write and scan.
+                batch.put(stale, longBytes(version),
+                        NodeCodec.encodeStaleList(result.staleNodeKeys()));
             }
             for (Map.Entry<byte[], byte[]> e : ws.effectiveChanges().entrySet()) {
                 if (e.getValue() == WorkingSet.TOMBSTONE) {
@@ -382,11 +384,12 @@ public final class MerkleStore implements AutoCloseable {
                 // A node stale since s is absent from version s and every later version, so
                 // it is unreachable from all retained versions once s <= newOldest.
                 for (it.seekToFirst(); it.isValid(); it.next()) {
-                    byte[] key = it.key();
-                    if (NodeCodec.staleSince(key) > newOldest) {
+                    if (ByteBuffer.wrap(it.key()).getLong() > newOldest) {
                         break;
                     }
-                    batch.delete(nodes, NodeCodec.nodeKeyOfStale(key));
+                    for (byte[] nodeKey : NodeCodec.decodeStaleList(it.value())) {
+                        batch.delete(nodes, nodeKey);
+                    }
                 }
             }
             batch.deleteRange(stale, new byte[0], longBytes(newOldest + 1));
@@ -453,7 +456,7 @@ public final class MerkleStore implements AutoCloseable {
             }
         }
         return new StoreStats(h.version(), h.oldest(), h.keyCount(), bytes, cache.size(),
-                pruneFailures.get());
+                pruneFailures.get(), nodeDiskReads.get());
     }
 
     /** The directory the store lives in. */
@@ -461,6 +464,10 @@ public final class MerkleStore implements AutoCloseable {
         return dir;
     }
 
+    /**
+     * Closes the database. Call it only after the ABCI connections stopped using the store and
+     * its readers: RocksDB handles must not be used concurrently with their release.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -556,13 +563,14 @@ public final class MerkleStore implements AutoCloseable {
         return TreeUpdate.apply(h.root(), changes, this::loadNode);
     }
 
-    private Object loadNode(long version, int depth, byte[] path) throws StoreException {
-        byte[] key = NodeCodec.nodeKey(version, depth, path);
+    private Object loadNode(Node.Stored node, int depth, byte[] path) throws StoreException {
+        byte[] key = NodeCodec.storageKey(node, depth, path);
         Object cached = cache.get(key);
         if (cached != null) {
             return cached;
         }
         ensureOpen();
+        nodeDiskReads.incrementAndGet();
         byte[] data;
         try {
             data = db.get(nodes, key);
@@ -570,8 +578,8 @@ public final class MerkleStore implements AutoCloseable {
             throw new StoreException("node read failed: " + e.getMessage(), e);
         }
         if (data == null) {
-            throw new StoreException("tree node (version " + version + ", depth " + depth
-                    + ") is missing");
+            throw new StoreException("tree node (version " + node.version() + ", depth "
+                    + depth + ") is missing");
         }
         Object decoded = NodeCodec.decode(data);
         cache.put(key, decoded);
@@ -651,8 +659,10 @@ public final class MerkleStore implements AutoCloseable {
         return resource;
     }
 
+    /** Closes in reverse order of creation, as RocksDB requires (handles before the database). */
     private static void closeAll(List<AutoCloseable> resources) {
-        for (AutoCloseable r : resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            AutoCloseable r = resources.get(i);
             try {
                 r.close();
             } catch (Exception e) {

@@ -25,8 +25,19 @@ sealed interface Node permits Node.Empty, Node.Stored, Node.NewLeaf, Node.NewInn
         }
     }
 
-    /** A persisted node written at {@code version}; its position is known from the walk. */
-    record Stored(long version, boolean leaf, byte[] hash) implements Node {
+    /**
+     * A persisted node written at {@code version}. An inner node is addressed by its position
+     * (known from the walk); a leaf by {@code keyHash}, which the parent carries, so a leaf can
+     * move up or down the tree without being read or rewritten.
+     */
+    record Stored(long version, boolean leaf, byte[] hash, byte[] keyHash) implements Node {
+        static Stored inner(long version, byte[] hash) {
+            return new Stored(version, false, hash, null);
+        }
+
+        static Stored leaf(long version, byte[] hash, byte[] keyHash) {
+            return new Stored(version, true, hash, keyHash);
+        }
     }
 
     /** A leaf created by the pending update. */

@@ -2,19 +2,24 @@ package dev.teeledger.abci.state;
 
 import dev.teeledger.protocol.merkle.SmtHash;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The on-disk encoding of tree nodes and of the keys they are stored under (see ADR 0002).
  *
  * <pre>
- * node key   = u64 version ‖ u16 depth ‖ first ceil(depth/8) bytes of the path (bits past depth 0)
+ * inner key  = u64 version ‖ u16 depth (0..255) ‖ first ceil(depth/8) bytes of the path
+ *              (bits past depth are 0)
+ * leaf key   = u64 version ‖ u16 0xFFFF ‖ keyHash(32)     (position-independent)
  * leaf       = 0x00 ‖ keyHash(32) ‖ valueHash(32) ‖ u32 keyLength ‖ key ‖ value
  * inner      = 0x01 ‖ child(left) ‖ child(right)
- * child      = 0x00                                  (empty)
- *            | 0x01 ‖ hash(32) ‖ u64 version          (leaf)
- *            | 0x02 ‖ hash(32) ‖ u64 version          (inner)
- * stale key  = u64 staleSinceVersion ‖ node key
+ * child      = 0x00                                         (empty)
+ *            | 0x01 ‖ hash(32) ‖ u64 version ‖ keyHash(32)  (leaf)
+ *            | 0x02 ‖ hash(32) ‖ u64 version                (inner)
+ * root       = child                                        (per version, in the meta family)
+ * stale      = u64 version → (u8 length ‖ node key)*        (the nodes that version retired)
  * </pre>
  * All integers are big-endian, so keys sort by version first: one commit's nodes sit together.
  */
@@ -29,7 +34,9 @@ final class NodeCodec {
     private NodeCodec() {
     }
 
-    /** Storage key of the node at {@code depth} on {@code path}, written at {@code version}. */
+    private static final short LEAF_MARK = (short) 0xFFFF;
+
+    /** Storage key of the inner node at {@code depth} on {@code path}, written at {@code version}. */
     static byte[] nodeKey(long version, int depth, byte[] path) {
         int prefixBytes = (depth + 7) >>> 3;
         byte[] key = new byte[10 + prefixBytes];
@@ -42,18 +49,43 @@ final class NodeCodec {
         return key;
     }
 
-    static byte[] staleKey(long staleSince, byte[] nodeKey) {
-        byte[] key = new byte[8 + nodeKey.length];
-        ByteBuffer.wrap(key).putLong(staleSince).put(nodeKey);
-        return key;
+    /** Storage key of the leaf for {@code keyHash} written at {@code version}. */
+    static byte[] leafKey(long version, byte[] keyHash) {
+        return ByteBuffer.allocate(10 + 32).putLong(version).putShort(LEAF_MARK).put(keyHash)
+                .array();
     }
 
-    static long staleSince(byte[] staleKey) {
-        return ByteBuffer.wrap(staleKey).getLong();
+    /** Storage key of a persisted node found at {@code depth} on {@code path}. */
+    static byte[] storageKey(Node.Stored node, int depth, byte[] path) {
+        return node.leaf() ? leafKey(node.version(), node.keyHash())
+                : nodeKey(node.version(), depth, path);
     }
 
-    static byte[] nodeKeyOfStale(byte[] staleKey) {
-        return Arrays.copyOfRange(staleKey, 8, staleKey.length);
+    /** The node keys a version retired, each as {@code u8 length ‖ node key}. */
+    static byte[] encodeStaleList(List<byte[]> nodeKeys) {
+        int size = 0;
+        for (byte[] k : nodeKeys) {
+            size += 1 + k.length;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(size);
+        for (byte[] k : nodeKeys) {
+            buf.put((byte) k.length).put(k);
+        }
+        return buf.array();
+    }
+
+    static List<byte[]> decodeStaleList(byte[] data) throws StoreException {
+        List<byte[]> keys = new ArrayList<>();
+        int pos = 0;
+        while (pos < data.length) {
+            int len = data[pos] & 0xFF;
+            if (len < 10 || pos + 1 + len > data.length) {
+                throw new StoreException("corrupt stale-node record at offset " + pos);
+            }
+            keys.add(Arrays.copyOfRange(data, pos + 1, pos + 1 + len));
+            pos += 1 + len;
+        }
+        return keys;
     }
 
     static byte[] encodeLeaf(Node.LeafData leaf) {
@@ -65,7 +97,7 @@ final class NodeCodec {
 
     /** Encodes an inner node; new children are referenced at {@code version}. */
     static byte[] encodeInner(Node left, Node right, long version) {
-        ByteBuffer buf = ByteBuffer.allocate(1 + 2 * (1 + 32 + 8));
+        ByteBuffer buf = ByteBuffer.allocate(1 + 2 * (1 + 32 + 8 + 32));
         buf.put(INNER);
         putChild(buf, left, version);
         putChild(buf, right, version);
@@ -74,9 +106,13 @@ final class NodeCodec {
 
     private static void putChild(ByteBuffer buf, Node child, long version) {
         if (child instanceof Node.Stored s) {
-            buf.put(s.leaf() ? CHILD_LEAF : CHILD_INNER).put(s.hash()).putLong(s.version());
+            if (s.leaf()) {
+                buf.put(CHILD_LEAF).put(s.hash()).putLong(s.version()).put(s.keyHash());
+            } else {
+                buf.put(CHILD_INNER).put(s.hash()).putLong(s.version());
+            }
         } else if (child instanceof Node.NewLeaf l) {
-            buf.put(CHILD_LEAF).put(l.hash()).putLong(version);
+            buf.put(CHILD_LEAF).put(l.hash()).putLong(version).put(l.data().keyHash());
         } else if (child instanceof Node.NewInner i) {
             buf.put(CHILD_INNER).put(i.hash()).putLong(version);
         } else {
@@ -127,28 +163,30 @@ final class NodeCodec {
         }
         byte[] hash = new byte[SmtHash.LENGTH];
         buf.get(hash);
-        return new Node.Stored(buf.getLong(), kind == CHILD_LEAF, hash);
+        long version = buf.getLong();
+        if (kind == CHILD_INNER) {
+            return Node.Stored.inner(version, hash);
+        }
+        byte[] keyHash = new byte[SmtHash.LENGTH];
+        buf.get(keyHash);
+        return Node.Stored.leaf(version, hash, keyHash);
     }
 
-    /** Root reference stored per version: kind(0 empty, 1 leaf, 2 inner) ‖ hash ‖ u64 version. */
+    /** The root reference stored per version (a child record). */
     static byte[] encodeRoot(Node root, long version) {
-        ByteBuffer buf = ByteBuffer.allocate(1 + 32 + 8);
+        ByteBuffer buf = ByteBuffer.allocate(1 + 32 + 8 + 32);
         putChild(buf, root, version);
-        if (root instanceof Node.Empty) {
-            buf.put(root.hash()).putLong(0);
-        }
-        return buf.array();
+        return Arrays.copyOf(buf.array(), buf.position());
     }
 
     static Node decodeRoot(byte[] data) throws StoreException {
-        if (data.length != 41) {
-            throw new StoreException("corrupt root record: " + data.length + " bytes");
-        }
-        if (data[0] == CHILD_EMPTY) {
-            return Node.Empty.INSTANCE;
-        }
         try {
-            return getChild(ByteBuffer.wrap(data));
+            ByteBuffer buf = ByteBuffer.wrap(data);
+            Node root = getChild(buf);
+            if (buf.hasRemaining()) {
+                throw new StoreException("corrupt root record: trailing bytes");
+            }
+            return root;
         } catch (java.nio.BufferUnderflowException e) {
             throw new StoreException("corrupt root record", e);
         }

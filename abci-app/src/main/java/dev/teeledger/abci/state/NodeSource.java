@@ -7,11 +7,11 @@ package dev.teeledger.abci.state;
 interface NodeSource {
 
     /**
-     * The decoded node written at {@code version} at {@code depth} on {@code path} (only the
-     * first {@code depth} bits of {@code path} matter): a {@link Node.LeafData} or
-     * {@link Node.InnerData}.
+     * The decoded content of {@code node}, which sits at {@code depth} on {@code path} (only the
+     * first {@code depth} bits of {@code path} matter, and only for inner nodes): a
+     * {@link Node.LeafData} or {@link Node.InnerData}.
      *
      * @throws StoreException if the node is missing (pruned version or corrupt store)
      */
-    Object load(long version, int depth, byte[] path) throws StoreException;
+    Object load(Node.Stored node, int depth, byte[] path) throws StoreException;
 }

@@ -9,7 +9,8 @@ package dev.teeledger.abci.state;
  * @param approximateDiskBytes RocksDB's estimate of SST files plus memtables, all column families
  * @param cachedNodes decoded tree nodes currently held in memory
  * @param pruneFailures how many pruning passes failed since open (each is retried next commit)
+ * @param nodeDiskReads tree nodes read from RocksDB since open (node cache misses)
  */
 public record StoreStats(long version, long oldestRetainedVersion, long keyCount,
-        long approximateDiskBytes, int cachedNodes, long pruneFailures) {
+        long approximateDiskBytes, int cachedNodes, long pruneFailures, long nodeDiskReads) {
 }

@@ -28,11 +28,13 @@ final class TreeReader {
             if (!(node instanceof Node.Stored s)) {
                 return null;
             }
-            Object data = source.load(s.version(), depth, keyHash);
-            if (data instanceof Node.LeafData leaf) {
-                return Arrays.equals(leaf.keyHash(), keyHash) ? leaf.value().clone() : null;
+            if (s.leaf()) {
+                if (!Arrays.equals(s.keyHash(), keyHash)) {
+                    return null;
+                }
+                return leaf(s, depth, keyHash).value().clone();
             }
-            Node.InnerData inner = (Node.InnerData) data;
+            Node.InnerData inner = inner(s, depth, keyHash);
             node = SmtHash.bit(keyHash, depth) == 0 ? inner.left() : inner.right();
         }
     }
@@ -47,8 +49,8 @@ final class TreeReader {
                 return new ProvenValue(null, SmtProof.of(SmtProof.Terminal.EMPTY,
                         siblings.toArray(new byte[0][]), null, null), version);
             }
-            Object data = source.load(s.version(), depth, keyHash);
-            if (data instanceof Node.LeafData leaf) {
+            if (s.leaf()) {
+                Node.LeafData leaf = leaf(s, depth, keyHash);
                 byte[][] sib = siblings.toArray(new byte[0][]);
                 if (Arrays.equals(leaf.keyHash(), keyHash)) {
                     return new ProvenValue(leaf.value().clone(),
@@ -57,11 +59,25 @@ final class TreeReader {
                 return new ProvenValue(null, SmtProof.of(SmtProof.Terminal.OTHER_LEAF, sib,
                         leaf.keyHash(), leaf.valueHash()), version);
             }
-            Node.InnerData inner = (Node.InnerData) data;
+            Node.InnerData inner = inner(s, depth, keyHash);
             boolean right = SmtHash.bit(keyHash, depth) == 1;
             siblings.add((right ? inner.left() : inner.right()).hash());
             node = right ? inner.right() : inner.left();
         }
+    }
+
+    private Node.LeafData leaf(Node.Stored s, int depth, byte[] path) throws StoreException {
+        if (source.load(s, depth, path) instanceof Node.LeafData d) {
+            return d;
+        }
+        throw new StoreException("corrupt tree: expected a leaf at depth " + depth);
+    }
+
+    private Node.InnerData inner(Node.Stored s, int depth, byte[] path) throws StoreException {
+        if (source.load(s, depth, path) instanceof Node.InnerData d) {
+            return d;
+        }
+        throw new StoreException("corrupt tree: expected an inner node at depth " + depth);
     }
 
     /** Visits every leaf whose key starts with {@code prefix}, in key order. O(size of tree). */
@@ -79,14 +95,14 @@ final class TreeReader {
         if (!(node instanceof Node.Stored s)) {
             return;
         }
-        Object data = source.load(s.version(), depth, path);
-        if (data instanceof Node.LeafData leaf) {
+        if (s.leaf()) {
+            Node.LeafData leaf = leaf(s, depth, path);
             if (startsWith(leaf.key(), prefix)) {
                 out.add(leaf);
             }
             return;
         }
-        Node.InnerData inner = (Node.InnerData) data;
+        Node.InnerData inner = inner(s, depth, path);
         collect(inner.left(), depth + 1, TreeUpdate.childPath(path, depth, 0), prefix, out);
         collect(inner.right(), depth + 1, TreeUpdate.childPath(path, depth, 1), prefix, out);
     }

@@ -71,13 +71,12 @@ final class TreeUpdate {
                 return cur;
             }
             stale.add(NodeCodec.nodeKey(s.version(), depth, path));
-            return join(left, right, depth, path);
+            return join(left, right);
         }
-        Node.LeafData existing = null;
-        if (cur instanceof Node.Stored s) {
-            existing = loadLeaf(s, depth, path);
-        }
-        List<Node.LeafData> entries = new ArrayList<>(hi - lo + 1);
+        // An empty subtree or a single stored leaf; the parent told us the leaf's key hash, so
+        // the leaf itself is never read here.
+        Node.Stored existing = cur instanceof Node.Stored s ? s : null;
+        List<Object> entries = new ArrayList<>(hi - lo + 1);
         boolean changed = false;
         boolean existingSeen = false;
         for (int i = lo; i < hi; i++) {
@@ -87,11 +86,14 @@ final class TreeUpdate {
                 if (ch.value() == null) {
                     delta--;
                     changed = true;
-                } else if (Arrays.equals(ch.valueHash(), existing.valueHash())) {
+                    stale.add(NodeCodec.leafKey(existing.version(), existing.keyHash()));
+                } else if (Arrays.equals(SmtHash.leaf(ch.keyHash(), ch.valueHash()),
+                        existing.hash())) {
                     entries.add(existing);
                 } else {
                     entries.add(leafOf(ch));
                     changed = true;
+                    stale.add(NodeCodec.leafKey(existing.version(), existing.keyHash()));
                 }
             } else if (ch.value() != null) {
                 delta++;
@@ -103,11 +105,9 @@ final class TreeUpdate {
             return cur;
         }
         if (existing != null && !existingSeen) {
+            // The leaf stays as it is, only deeper: its storage key does not depend on depth.
             entries.add(existing);
-            entries.sort((a, b) -> Arrays.compareUnsigned(a.keyHash(), b.keyHash()));
-        }
-        if (cur instanceof Node.Stored s) {
-            stale.add(NodeCodec.nodeKey(s.version(), depth, path));
+            entries.sort((a, b) -> Arrays.compareUnsigned(keyHashOf(a), keyHashOf(b)));
         }
         if (entries.isEmpty()) {
             return Node.Empty.INSTANCE;
@@ -119,46 +119,40 @@ final class TreeUpdate {
         return new Node.LeafData(ch.keyHash(), ch.key(), ch.value(), ch.valueHash());
     }
 
+    private static byte[] keyHashOf(Object entry) {
+        return entry instanceof Node.Stored s ? s.keyHash() : ((Node.LeafData) entry).keyHash();
+    }
+
     /** A parent whose subtree now holds at most one leaf collapses into that leaf. */
-    private Node join(Node left, Node right, int depth, byte[] path) throws StoreException {
+    private static Node join(Node left, Node right) {
         boolean leftEmpty = left instanceof Node.Empty;
         boolean rightEmpty = right instanceof Node.Empty;
         if (leftEmpty && rightEmpty) {
             return Node.Empty.INSTANCE;
         }
         if (leftEmpty && isLeaf(right)) {
-            return liftLeaf(right, depth + 1, childPath(path, depth, 1));
+            return right;
         }
         if (rightEmpty && isLeaf(left)) {
-            return liftLeaf(left, depth + 1, childPath(path, depth, 0));
+            return left;
         }
         return Node.NewInner.of(left, right);
-    }
-
-    private Node liftLeaf(Node leaf, int depth, byte[] path) throws StoreException {
-        if (leaf instanceof Node.Stored s) {
-            // The leaf keeps its hash but moves up a level, so it is rewritten under a new key.
-            Node.LeafData data = loadLeaf(s, depth, path);
-            stale.add(NodeCodec.nodeKey(s.version(), depth, path));
-            return Node.NewLeaf.of(data);
-        }
-        return leaf;
     }
 
     private static boolean isLeaf(Node n) {
         return n instanceof Node.NewLeaf || (n instanceof Node.Stored s && s.leaf());
     }
 
-    private Node build(List<Node.LeafData> entries, int lo, int hi, int depth)
-            throws StoreException {
+    private Node build(List<Object> entries, int lo, int hi, int depth) throws StoreException {
         if (hi - lo == 1) {
-            return Node.NewLeaf.of(entries.get(lo));
+            Object e = entries.get(lo);
+            return e instanceof Node.Stored s ? s : Node.NewLeaf.of((Node.LeafData) e);
         }
         if (depth >= SmtHash.MAX_DEPTH) {
             throw new StoreException("two keys share a 256-bit path: SHA-256 collision");
         }
         int mid = lo;
-        while (mid < hi && SmtHash.bit(entries.get(mid).keyHash(), depth) == 0) {
+        while (mid < hi && SmtHash.bit(keyHashOf(entries.get(mid)), depth) == 0) {
             mid++;
         }
         Node left = mid > lo ? build(entries, lo, mid, depth + 1) : Node.Empty.INSTANCE;
@@ -186,19 +180,11 @@ final class TreeUpdate {
     }
 
     private Node.InnerData loadInner(Node.Stored s, int depth, byte[] path) throws StoreException {
-        Object o = source.load(s.version(), depth, path);
+        Object o = source.load(s, depth, path);
         if (o instanceof Node.InnerData d) {
             return d;
         }
         throw new StoreException("corrupt tree: expected an inner node at depth " + depth);
-    }
-
-    private Node.LeafData loadLeaf(Node.Stored s, int depth, byte[] path) throws StoreException {
-        Object o = source.load(s.version(), depth, path);
-        if (o instanceof Node.LeafData d) {
-            return d;
-        }
-        throw new StoreException("corrupt tree: expected a leaf at depth " + depth);
     }
 
     /**
@@ -212,7 +198,7 @@ final class TreeUpdate {
     private static int write(Node n, int depth, byte[] path, long version, NodeSink sink)
             throws StoreException {
         if (n instanceof Node.NewLeaf l) {
-            byte[] key = NodeCodec.nodeKey(version, depth, l.data().keyHash());
+            byte[] key = NodeCodec.leafKey(version, l.data().keyHash());
             sink.node(key, NodeCodec.encodeLeaf(l.data()), l.data());
             return 1;
         }
@@ -231,10 +217,10 @@ final class TreeUpdate {
     /** The reference a persisted parent holds to {@code n} once written at {@code version}. */
     static Node asStored(Node n, long version) {
         if (n instanceof Node.NewLeaf l) {
-            return new Node.Stored(version, true, l.hash());
+            return Node.Stored.leaf(version, l.hash(), l.data().keyHash());
         }
         if (n instanceof Node.NewInner i) {
-            return new Node.Stored(version, false, i.hash());
+            return Node.Stored.inner(version, i.hash());
         }
         return n;
     }

@@ -431,4 +431,47 @@ class MerkleStoreTest {
             assertThat(s(ws.get(b("key")))).isEqualTo("value");
         }
     }
+
+    @Test
+    void readerOfAVersionPrunedMeanwhileFailsWithVersionUnavailable() throws Exception {
+        try (MerkleStore store = MerkleStore.open(dir, StoreConfig.keepRecent(1).withNodeCacheSize(0))) {
+            WorkingSet ws = store.newWorkingSet();
+            for (int i = 0; i < 20; i++) {
+                ws.put(b("k" + i), b("a"));
+            }
+            store.commit(ws, 1, null);
+            KvReader v1 = store.readerAt(1);
+            assertThat(s(v1.get(b("k3")))).isEqualTo("a");
+            WorkingSet next = store.newWorkingSet();
+            for (int i = 0; i < 20; i++) {
+                next.put(b("k" + i), b("b"));
+            }
+            store.commit(next, 2, null);
+            assertThat(store.oldestRetainedVersion()).isEqualTo(2);
+            assertThatThrownBy(() -> v1.get(b("k3")))
+                    .isInstanceOf(UncheckedStoreException.class)
+                    .extracting(Throwable::getCause)
+                    .isInstanceOf(VersionUnavailableException.class);
+        }
+    }
+
+    @Test
+    void statsReportVersionsKeysAndDiskUse() throws Exception {
+        try (MerkleStore store = MerkleStore.open(dir, StoreConfig.keepRecent(5))) {
+            for (int v = 1; v <= 3; v++) {
+                WorkingSet ws = store.newWorkingSet();
+                for (int i = 0; i < 100; i++) {
+                    ws.put(b("k" + v + "-" + i), new byte[100]);
+                }
+                store.commit(ws, v, null);
+            }
+            StoreStats stats = store.stats();
+            assertThat(stats.version()).isEqualTo(3);
+            assertThat(stats.oldestRetainedVersion()).isEqualTo(1);
+            assertThat(stats.keyCount()).isEqualTo(300);
+            assertThat(stats.approximateDiskBytes()).isPositive();
+            assertThat(stats.cachedNodes()).isPositive();
+            assertThat(stats.pruneFailures()).isZero();
+        }
+    }
 }
