@@ -183,17 +183,20 @@ public final class LedgerApplication implements AbciApplication {
             throw new IllegalStateException("Commit without FinalizeBlock");
         }
         long start = System.nanoTime();
-        try {
-            store.commit(block.state(), block.height(), chainMetadata());
-        } catch (StoreException e) {
-            // A commit that fails must stop the node: continuing would diverge from peers.
-            throw new IllegalStateException("cannot commit height " + block.height() + ": " + e.getMessage(), e);
+        // CometBFT holds the mempool lock across Commit, but the check state is swapped under
+        // checkLock anyway: a CheckTx on a working set of the previous version must never
+        // interleave with the commit that retires it.
+        synchronized (checkLock) {
+            try {
+                store.commit(block.state(), block.height(), chainMetadata());
+            } catch (StoreException e) {
+                // A commit that fails must stop the node: continuing would diverge from peers.
+                throw new IllegalStateException("cannot commit height " + block.height() + ": " + e.getMessage(), e);
+            }
+            checkState = store.newWorkingSet();
         }
         pending = null;
         genesisState = null;
-        synchronized (checkLock) {
-            checkState = store.newWorkingSet();
-        }
         metrics.committed(block.height(), System.nanoTime() - start);
         return ResponseCommit.newBuilder().setRetainHeight(0).build();
     }
