@@ -257,7 +257,9 @@ public final class EkCertificateVerifier {
             new BasicConstraintsValidation(),
             new KeyUsageValidation()
         });
-        if (!result.isValid()) {
+        // BC also reports "Unhandled Critical Extensions" as a failure of no particular
+        // certificate (index -1); those we judge below, so only a rule failure is fatal here.
+        if (result.getCause() != null && result.getFailingCertIndex() >= 0) {
             throw new EkCertificateException(Reason.INVALID_PATH,
                     "certificate " + result.getFailingCertIndex() + ": " + result.getCause().getMessage());
         }
