@@ -268,20 +268,6 @@ public final class EkCertificateVerifier {
                 throw new EkCertificateException(Reason.INVALID_PATH, "unprocessed critical extension " + oid);
             }
         }
-        // The anchor is trusted as configured; a critical extension we process only on the leaf
-        // must not appear unprocessed on a CA certificate.
-        for (int i = 1; i < certs.length - 1; i++) {
-            Extensions ext = certs[i].getExtensions();
-            if (ext == null) {
-                continue;
-            }
-            for (ASN1ObjectIdentifier oid : ext.getCriticalExtensionOIDs()) {
-                if (PROCESSED_HERE.contains(oid) && !oid.equals(Extension.subjectAlternativeName)) {
-                    throw new EkCertificateException(Reason.INVALID_PATH,
-                            "critical " + oid + " on an intermediate");
-                }
-            }
-        }
     }
 
     /** manufacturer, model, version from a directoryName in subjectAltName. */

@@ -30,6 +30,62 @@ public record ProvisionedTpm(int index, int dataPort, int ctrlPort, String tcti,
         byte[] ekPublic, byte[] akPublic, byte[] nodeKeyPublic,
         byte[] certifyAttest, byte[] certifySignature) {
 
+    public ProvisionedTpm {
+        ekCertificate = copy(ekCertificate);
+        intermediateCertificate = copy(intermediateCertificate);
+        rootCertificate = copy(rootCertificate);
+        ekPublic = copy(ekPublic);
+        akPublic = copy(akPublic);
+        nodeKeyPublic = copy(nodeKeyPublic);
+        certifyAttest = copy(certifyAttest);
+        certifySignature = copy(certifySignature);
+    }
+
+    @Override
+    public byte[] ekCertificate() {
+        return copy(ekCertificate);
+    }
+
+    @Override
+    public byte[] intermediateCertificate() {
+        return copy(intermediateCertificate);
+    }
+
+    @Override
+    public byte[] rootCertificate() {
+        return copy(rootCertificate);
+    }
+
+    @Override
+    public byte[] ekPublic() {
+        return copy(ekPublic);
+    }
+
+    @Override
+    public byte[] akPublic() {
+        return copy(akPublic);
+    }
+
+    @Override
+    public byte[] nodeKeyPublic() {
+        return copy(nodeKeyPublic);
+    }
+
+    /** A copy: tests flip bytes in what they get without corrupting the fixture. */
+    @Override
+    public byte[] certifyAttest() {
+        return copy(certifyAttest);
+    }
+
+    @Override
+    public byte[] certifySignature() {
+        return copy(certifySignature);
+    }
+
+    private static byte[] copy(byte[] b) {
+        return b == null ? null : b.clone();
+    }
+
     /** The EK public area, parsed. */
     public TpmtPublic ek() {
         return parse(ekPublic);

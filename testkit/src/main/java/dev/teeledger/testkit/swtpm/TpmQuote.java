@@ -11,4 +11,33 @@ package dev.teeledger.testkit.swtpm;
  * @param nonce     the qualifying data sent
  * @param selection the PCR selection in tpm2-tools syntax, e.g. {@code sha256:0,1,2,3,7}
  */
-public record TpmQuote(byte[] attest, byte[] signature, byte[] pcrs, byte[] nonce, String selection) {}
+public record TpmQuote(byte[] attest, byte[] signature, byte[] pcrs, byte[] nonce, String selection) {
+
+    public TpmQuote {
+        attest = attest.clone();
+        signature = signature.clone();
+        pcrs = pcrs.clone();
+        nonce = nonce.clone();
+    }
+
+    /** A copy, so callers may tamper with it freely. */
+    @Override
+    public byte[] attest() {
+        return attest.clone();
+    }
+
+    @Override
+    public byte[] signature() {
+        return signature.clone();
+    }
+
+    @Override
+    public byte[] pcrs() {
+        return pcrs.clone();
+    }
+
+    @Override
+    public byte[] nonce() {
+        return nonce.clone();
+    }
+}
