@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -142,15 +143,17 @@ public final class EkCertificateVerifier {
      * Verifies {@code ekCert} as described in the class comment.
      *
      * @param ekCert         EK certificate DER, optionally with the TCG NV prefix
-     * @param intermediates  DER certificates that may link the EK certificate to an anchor (any order)
+     * @param intermediates  DER certificates that may link the EK certificate to an anchor (any order; null = none)
      * @param ekPublic       the EK public area read from the TPM
      * @param validationTime the time to judge validity at: the block time, never "now"
      */
     public VerifiedEkCertificate verify(byte[] ekCert, List<byte[]> intermediates, TpmtPublic ekPublic,
             Instant validationTime) throws EkCertificateException {
+        Objects.requireNonNull(ekPublic, "ekPublic");
+        Objects.requireNonNull(validationTime, "validationTime");
         X509CertificateHolder leaf = parse(stripTcgPrefix(ekCert));
         List<X509CertificateHolder> pool = new ArrayList<>();
-        for (byte[] der : intermediates) {
+        for (byte[] der : intermediates == null ? List.<byte[]>of() : intermediates) {
             pool.add(parse(der));
         }
         List<X509CertificateHolder> path = buildPath(leaf, pool);

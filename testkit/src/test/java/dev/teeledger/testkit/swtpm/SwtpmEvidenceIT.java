@@ -93,7 +93,15 @@ class SwtpmEvidenceIT {
                     e -> assertThat(e.reason()).isEqualTo(TpmEvidenceException.Reason.AK_NOT_RESTRICTED));
         }
         assertThat(fixture.tpm(2).ak().type()).isEqualTo(TpmAlg.ECC);
+        assertThat(fixture.tpm(2).ak().curve()).isEqualTo(TpmAlg.CURVE_NIST_P256);
         assertThat(fixture.tpm(0).ak().type()).isEqualTo(TpmAlg.RSA);
+    }
+
+    @Test
+    void akNameMatchesTheNameTpm2CreateakReported() throws Exception {
+        for (ProvisionedTpm tpm : fixture.tpms()) {
+            assertThat(tpm.ak().name()).isEqualTo(java.nio.file.Files.readAllBytes(tpm.dir().resolve("ak.name")));
+        }
     }
 
     @Test
