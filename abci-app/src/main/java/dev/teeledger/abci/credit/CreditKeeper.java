@@ -1,5 +1,6 @@
 package dev.teeledger.abci.credit;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
@@ -169,11 +170,11 @@ public final class CreditKeeper implements CreditLedger {
             writer().delete(key);
         } else {
             writer().put(key, CreditAccount.newBuilder()
-                    .setShares(com.google.protobuf.ByteString.copyFrom(ShareIndex.encodeShares(after)))
+                    .setShares(ByteString.copyFrom(ShareIndex.encodeShares(after)))
                     .setUpdatedHeight(height).build().toByteArray());
         }
         writer().put(CreditKeys.SUPPLY, CreditSupply.newBuilder()
-                .setTotalShares(com.google.protobuf.ByteString.copyFrom(ShareIndex.encodeShares(totalShares)))
+                .setTotalShares(ByteString.copyFrom(ShareIndex.encodeShares(totalShares)))
                 .setTotal(total.longValueExact())
                 .setAccounts(accounts).build().toByteArray());
         long delta = target - old;
@@ -266,7 +267,7 @@ public final class CreditKeeper implements CreditLedger {
 
     public void putReceipt(byte[] idempotencyKey, byte[] hsmId, long delta) {
         writer().put(CreditKeys.report(TxCodec.sha256(idempotencyKey)), ReportReceipt.newBuilder()
-                .setHeight(ctxHeight()).setHsmId(com.google.protobuf.ByteString.copyFrom(hsmId)).setDelta(delta)
+                .setHeight(ctxHeight()).setHsmId(ByteString.copyFrom(hsmId)).setDelta(delta)
                 .build().toByteArray());
     }
 

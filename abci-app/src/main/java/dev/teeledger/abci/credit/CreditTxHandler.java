@@ -15,6 +15,7 @@ import dev.teeledger.protocol.tx.v1.CreditReason;
 import dev.teeledger.protocol.tx.v1.KeyType;
 import dev.teeledger.protocol.tx.v1.PublicKey;
 import dev.teeledger.protocol.tx.v1.ReporterChange;
+import dev.teeledger.protocol.tx.v1.TxType;
 import java.util.HexFormat;
 
 /**
@@ -67,7 +68,7 @@ public final class CreditTxHandler implements TxHandler {
         }
         CreditKeeper credit = new CreditKeeper(ctx);
         String digest = HEX.formatHex(CreditKeeper.keyDigest(key));
-        if (tx.type() == dev.teeledger.protocol.tx.v1.TxType.TX_TYPE_CREDIT_REPORTER_AUTHORIZE) {
+        if (tx.type() == TxType.TX_TYPE_CREDIT_REPORTER_AUTHORIZE) {
             if (credit.isReporter(key)) {
                 throw new Rejection(ResultCode.REPORTER_ALREADY_AUTHORIZED, digest);
             }

@@ -3,6 +3,7 @@ package dev.teeledger.abci.credit;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import java.util.Arrays;
 
 /**
  * The global credit index {@code mantissa / 2^exponent} and the integer arithmetic
@@ -95,7 +96,7 @@ public record ShareIndex(long mantissa, int exponent) {
             return new byte[0];
         }
         byte[] raw = shares.toByteArray();
-        return raw[0] == 0 ? java.util.Arrays.copyOfRange(raw, 1, raw.length) : raw;
+        return raw[0] == 0 ? Arrays.copyOfRange(raw, 1, raw.length) : raw;
     }
 
     /** Inverse of {@link #encodeShares}; a leading zero byte is a broken invariant. */
