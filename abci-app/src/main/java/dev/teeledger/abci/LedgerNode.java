@@ -6,6 +6,10 @@ import dev.teeledger.abci.app.MetricsServer;
 import dev.teeledger.abci.app.NodeConfig;
 import dev.teeledger.abci.app.TxHandler;
 import dev.teeledger.abci.app.TxRouter;
+import dev.teeledger.abci.credit.CreditNormalizer;
+import dev.teeledger.abci.credit.CreditQueries;
+import dev.teeledger.abci.credit.CreditTxHandler;
+import dev.teeledger.abci.credit.HsmDirectory;
 import dev.teeledger.abci.gov.GovQueries;
 import dev.teeledger.abci.gov.GovTxHandler;
 import dev.teeledger.abci.query.QueryRouter;
@@ -59,13 +63,19 @@ public final class LedgerNode implements AutoCloseable {
         GovTxHandler gov = new GovTxHandler();
         handlers.put(TxType.TX_TYPE_GOV_PARAM_CHANGE, gov);
         handlers.put(TxType.TX_TYPE_GOV_KEY_ROTATION, gov);
+        // Until the HSM registry lands, credit accepts any 32-byte HSM id; the registry replaces this.
+        CreditTxHandler credit = new CreditTxHandler(HsmDirectory.anyWellFormedId());
+        handlers.put(TxType.TX_TYPE_CREDIT_REPORTER_AUTHORIZE, credit);
+        handlers.put(TxType.TX_TYPE_CREDIT_REPORTER_REVOKE, credit);
+        handlers.put(TxType.TX_TYPE_CREDIT_ACTIVITY_REPORT, credit);
         TxRouter router = new TxRouter(handlers, new VerifiedSignatureCache(200_000));
         QueryRouter queries = new QueryRouter(store)
                 .fixed("/app/chain", AppKeys.CHAIN)
                 .fixed("/app/block", AppKeys.BLOCK);
         GovQueries.register(queries);
+        CreditQueries.register(queries);
         AppMetrics metrics = new AppMetrics(() -> store.stats().keyCount(), () -> store.stats().approximateDiskBytes());
-        return new LedgerApplication(store, router, queries, metrics, verifierPool, List.of());
+        return new LedgerApplication(store, router, queries, metrics, verifierPool, List.of(new CreditNormalizer()));
     }
 
     @Override

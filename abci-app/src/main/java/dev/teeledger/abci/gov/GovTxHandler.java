@@ -46,7 +46,12 @@ public final class GovTxHandler implements TxHandler {
         keeper.setNonce(expected + 1);
     }
 
-    static void requireAuthority(GovernanceKeySet keySet, SignedTx tx) throws Rejection {
+    /**
+     * Checks that every signer is a governance key and that there are at least threshold
+     * of them. Public for modules whose transactions need governance authority (credit
+     * reporter authorisation); they also check and advance the governance nonce.
+     */
+    public static void requireAuthority(GovernanceKeySet keySet, SignedTx tx) throws Rejection {
         Set<ByteString> members = new HashSet<>();
         for (PublicKey k : keySet.getKeysList()) {
             members.add(k.toByteString());

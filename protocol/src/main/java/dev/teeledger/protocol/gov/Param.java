@@ -18,7 +18,27 @@ public enum Param {
     TX_MAX_SIGNERS("tx.max_signers", 16, 1, 64,
             "Most signers one transaction may carry."),
     GOV_MAX_KEYS("gov.max_keys", 32, 1, 64,
-            "Most keys the governance key set may hold.");
+            "Most keys the governance key set may hold."),
+    CREDIT_CAP("credit.cap", 1_000_000_000L, 1_000L, 100_000_000_000_000_000L,
+            "Target total credit, in credit units; normalization brings the total back to it."),
+    CREDIT_NORMALIZATION_TRIGGER_BPS("credit.normalization_trigger_bps", 11_000, 10_000, 30_000,
+            "Normalize when the total exceeds cap times this, in basis points (11000 = 110%)."),
+    CREDIT_NORMALIZATION_INTERVAL("credit.normalization_interval", 100, 1, 1_000_000,
+            "Blocks between normalization checks (at heights divisible by it)."),
+    CREDIT_ACTIVATION_GRANT("credit.activation_grant", 1_000_000, 0, 1_000_000_000_000_000L,
+            "Credit units minted to an HSM when the registry activates it."),
+    CREDIT_MIN_BALANCE("credit.min_balance", 100_000, 0, 1_000_000_000_000_000L,
+            "Least balance, in credit units, an HSM needs to take part in attestation."),
+    ATTESTATION_INCOME("attestation.income", 10_000, 0, 1_000_000_000_000_000L,
+            "Credit units minted to an HSM for a passed remote attestation."),
+    ATTESTATION_RA_COST("attestation.ra_cost", 1_000, 0, 1_000_000_000_000_000L,
+            "Credit units burned from an HSM that requests a remote attestation."),
+    ATTESTATION_VERIFIER_BONUS("attestation.verifier_bonus", 2_000, 0, 1_000_000_000_000_000L,
+            "Credit units minted to each verifier that voted with the majority."),
+    ATTESTATION_DISSENT_PENALTY("attestation.dissent_penalty", 20_000, 0, 1_000_000_000_000_000L,
+            "Credit units burned from a verifier that voted against the majority."),
+    ATTESTATION_ABSENCE_PENALTY("attestation.absence_penalty", 5_000, 0, 1_000_000_000_000_000L,
+            "Credit units burned from a selected verifier that did not vote.");
 
     private static final Map<String, Param> BY_NAME = new TreeMap<>();
 

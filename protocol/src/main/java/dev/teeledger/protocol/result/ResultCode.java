@@ -42,6 +42,17 @@ public enum ResultCode {
     INVALID_THRESHOLD(107, "threshold must be between 1 and the number of keys"),
     INCONSISTENT_PARAMETERS(108, "parameters would become inconsistent with each other"),
 
+    // --- credit (500-599) ---
+    NOT_CREDIT_REPORTER(500, "signer is not an authorised activity reporter"),
+    DUPLICATE_ACTIVITY_REPORT(501, "an activity report with this idempotency key was already counted"),
+    INVALID_ACTIVITY_REPORT(502, "activity report has a bad HSM id, kind, amount, reason or idempotency key"),
+    UNKNOWN_HSM(503, "no registered HSM has this id"),
+    CREDIT_OVERFLOW(504, "the amount would take a balance or the credit supply past its limit"),
+    REPORTER_ALREADY_AUTHORIZED(505, "this key is already an authorised activity reporter"),
+    REPORTER_NOT_AUTHORIZED(506, "this key is not an authorised activity reporter"),
+    INVALID_REPORTER_KEY(507, "reporter key must be a well-formed Ed25519 or P-256 key"),
+    REPORTER_SIGNER_COUNT(508, "an activity report has exactly one signer"),
+
     // --- queries (900-999) ---
     UNKNOWN_QUERY_PATH(900, "unknown query path"),
     MALFORMED_QUERY(901, "malformed query data"),
