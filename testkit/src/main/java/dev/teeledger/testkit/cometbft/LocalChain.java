@@ -118,7 +118,14 @@ public final class LocalChain implements AutoCloseable {
         return dir.resolve("cometbft");
     }
 
-    /** Starts both processes (initialising the chain on first start) and waits for block 1. */
+    /**
+     * Starts both processes (initialising the chain on first start) and returns once the app
+     * has committed a block produced by this run. CometBFT's {@code /status} reports a height
+     * as soon as the block is in its block store, before the app has executed and committed
+     * it; only when the next height appears is the previous one committed by the app. So
+     * this waits for one height beyond the first one seen, and a transaction sent afterwards
+     * is checked against committed state.
+     */
     public LocalChain start() throws IOException, InterruptedException {
         if (!initialised) {
             init();
@@ -126,6 +133,7 @@ public final class LocalChain implements AutoCloseable {
         startApp();
         startComet();
         waitForHeight(1, Duration.ofSeconds(60));
+        waitForHeight(height() + 1, Duration.ofSeconds(60));
         return this;
     }
 
@@ -254,11 +262,32 @@ public final class LocalChain implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops both processes and deletes the chain's directory (when the fixture created it),
+     * after copying the two logs to {@code target/chain-logs/<chain id>-<n>/} (or the
+     * directory in system property {@code teeledger.chainLogDir}) for post-mortems.
+     */
     @Override
     public void close() throws InterruptedException {
         stop();
+        keepLogs();
         if (ownsDir) {
             deleteTree(dir);
+        }
+    }
+
+    private void keepLogs() {
+        Path base = Path.of(System.getProperty("teeledger.chainLogDir", "target/chain-logs"));
+        try {
+            Files.createDirectories(base);
+            Path target = Files.createTempDirectory(base, chainId + "-");
+            for (String log : List.of("app.log", "cometbft.log")) {
+                if (Files.exists(dir.resolve(log))) {
+                    Files.copy(dir.resolve(log), target.resolve(log));
+                }
+            }
+        } catch (IOException e) {
+            System.getLogger(LocalChain.class.getName()).log(System.Logger.Level.WARNING, "could not keep chain logs", e);
         }
     }
 

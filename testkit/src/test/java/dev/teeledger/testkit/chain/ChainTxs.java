@@ -24,9 +24,18 @@ final class ChainTxs {
                 .nonce(nonce).signers(signers).build();
     }
 
-    /** broadcast_tx_commit; returns {@code result}. */
+    /**
+     * broadcast_tx_commit; returns {@code result}. Fails loudly when the node answers an RPC
+     * error or leaves out the block result, so that a missing {@code tx_result} can never
+     * read as code 0.
+     */
     static JsonNode commit(LocalChain chain, byte[] tx) throws IOException, InterruptedException {
-        return chain.rpc("/broadcast_tx_commit?tx=0x" + HexFormat.of().formatHex(tx)).path("result");
+        JsonNode answer = chain.rpc("/broadcast_tx_commit?tx=0x" + HexFormat.of().formatHex(tx));
+        JsonNode result = answer.path("result");
+        if (answer.has("error") || !result.path("tx_result").isObject() || !result.path("check_tx").isObject()) {
+            throw new AssertionError("broadcast_tx_commit did not commit: " + answer);
+        }
+        return result;
     }
 
     /** broadcast_tx_sync; returns {@code result}. */

@@ -27,14 +27,19 @@ class RestartIT {
     void cleanRestartContinuesAtTheSameHeightAndState() throws Exception {
         try (LocalChain chain = LocalChain.builder().chainId("restart-it").appState(GOV.appState(Map.of())).build().start()) {
             JsonNode res = ChainTxs.commit(chain, ChainTxs.paramChange(chain.chainId(), 0, "tx.max_signers", "7", GOV.first(2)));
-            assertThat(res.path("tx_result").path("code").asInt()).isZero();
+            assertThat(res.path("check_tx").path("code").asInt()).as(res.toString()).isZero();
+            assertThat(res.path("tx_result").path("code").asInt()).as(res.toString()).isZero();
+            assertThat(res.path("height").asLong()).as(res.toString()).isPositive();
             chain.stop();
             long stoppedAt = lastHeightInLog(chain);
             chain.start();
             long resumed = chain.height();
             assertThat(resumed).isGreaterThanOrEqualTo(stoppedAt);
             chain.waitForHeight(resumed + 2, Duration.ofSeconds(30));
-            assertThat(ParamRecord.parseFrom(ChainTxs.value(ChainTxs.query(chain, "/gov/param/tx.max_signers", new byte[0], 0, false))).getValue())
+            JsonNode param = ChainTxs.query(chain, "/gov/param/tx.max_signers", new byte[0], 0, false);
+            assertThat(ParamRecord.parseFrom(ChainTxs.value(param)).getValue())
+                    .as(() -> "param after restart; tx at " + res.path("height") + ", query " + param
+                            + "\n--- app.log\n" + chain.tail("app.log") + "\n--- cometbft.log\n" + chain.tail("cometbft.log"))
                     .isEqualTo(7);
             assertThat(AccountNonce.parseFrom(ChainTxs.value(ChainTxs.query(chain, "/gov/nonce", new byte[0], 0, false))).getNext())
                     .isEqualTo(1);
