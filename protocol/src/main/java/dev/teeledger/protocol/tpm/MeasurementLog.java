@@ -30,7 +30,10 @@ import java.util.Objects;
  *     nameLen  u8     1..255
  *     name     nameLen bytes of UTF-8, no control characters (human label only; not measured)
  * </pre>
- * This is not the TCG crypto-agile event log (TCG_PCR_EVENT2): the sidecar measures only its own
+ * Only the PCR index and digest are covered by a quote (via the replay); kind and name are
+ * unauthenticated labels for humans and must not drive any decision.
+ *
+ * <p>This is not the TCG crypto-agile event log (TCG_PCR_EVENT2): the sidecar measures only its own
  * components, so a fixed SHA-256 format with no EV_NO_ACTION or locality events suffices.
  *
  * <p>Replay (TPM 2.0 Part 1 §17.2, PC Client Platform Firmware Profile §3.3.4 for initial values):

@@ -222,6 +222,44 @@ class QuoteVerifierTest {
         assertThat(last.isRolledBackBy(new ClockInfo(5, 4, 1000))).isFalse();
     }
 
+    static java.util.stream.LongStream seeds() {
+        return java.util.stream.LongStream.range(0, 300);
+    }
+
+    /**
+     * Mutated evidence is refused with a typed reason; it is accepted only when the mutation hit
+     * an entry's kind or name, the unauthenticated labels (the quote covers PCR and digest only).
+     * A failing seed reproduces.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("seeds")
+    void mutatedEvidenceFailsOnlyWithTypedReasons(long seed) {
+        java.util.Random rnd = new java.util.Random(seed);
+        byte[][] parts = {Captured.bytes("c-quote.attest"), Captured.bytes("c-quote.sig"), MeasurementLog.of(LOG).encode()};
+        int which = rnd.nextInt(3);
+        byte[] p = parts[which];
+        switch (rnd.nextInt(3)) {
+            case 0 -> p[rnd.nextInt(p.length)] ^= (byte) (1 << rnd.nextInt(8));
+            case 1 -> p = Arrays.copyOf(p, rnd.nextInt(p.length));
+            default -> p = Arrays.copyOf(p, p.length + 1 + rnd.nextInt(8));
+        }
+        parts[which] = p;
+        try {
+            VerifiedQuote q = verify(Captured.pub("c-ak.pub"), NONCE, SELECTION, parts[0], parts[1], parts[2],
+                    ALL_APPROVED, null);
+            assertThat(which).as("seed " + seed + ": only log labels may change").isEqualTo(2);
+            assertThat(q.log().entries()).hasSameSizeAs(LOG);
+            for (int i = 0; i < LOG.size(); i++) {
+                assertThat(q.log().entries().get(i).pcr()).isEqualTo(LOG.get(i).pcr());
+                assertThat(q.log().entries().get(i).sha256()).isEqualTo(LOG.get(i).sha256());
+            }
+        } catch (TpmEvidenceException expected) {
+            assertThat(expected.reason()).isNotNull();
+        } catch (Throwable t) {
+            org.assertj.core.api.Assertions.fail("seed " + seed + ": " + t, t);
+        }
+    }
+
     @Test
     void genuineQuoteIsSafe() throws Exception {
         assertThat(TpmsAttest.parse(Captured.bytes("c-quote.attest")).safe()).isTrue();
