@@ -4,6 +4,7 @@ import dev.teeledger.protocol.tpm.TpmEvidenceException.Reason;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Objects;
+import org.bouncycastle.crypto.Digest;
 
 /**
  * Verifies a TPM2_Quote together with the project {@link MeasurementLog}: the off-chain verifier's
@@ -31,9 +32,13 @@ import java.util.Objects;
  *       within one reset restartCount and clock never go back — COUNTER_ROLLBACK.</li>
  * </ol>
  * Stateless apart from its policy flag; deterministic; throws only {@link TpmEvidenceException}
- * for bad evidence (null caller arguments are programming errors: NullPointerException).
+ * for bad evidence (null caller arguments or a short nonce are programming errors:
+ * NullPointerException / IllegalArgumentException).
  */
 public final class QuoteVerifier {
+
+    /** Shortest nonce accepted from the caller: 128 bits, so quotes cannot be precomputed or replayed. */
+    public static final int MIN_NONCE = 16;
 
     private final boolean requireSafe;
 
@@ -53,7 +58,9 @@ public final class QuoteVerifier {
      *
      * @param ak                      the AK's public area as recorded on chain for this HSM
      * @param expectedQualifiedSigner the AK's recorded qualified Name, or null to skip that check
-     * @param nonce                   the verifier's fresh qualifying data for this quote
+     * @param nonce                   the verifier's fresh, single-use qualifying data for this quote
+     *                                (at least {@value #MIN_NONCE} random bytes; a shorter one is a
+     *                                caller bug: IllegalArgumentException)
      * @param requested               the PCR selection the verifier asked for
      * @param attest                  the raw TPMS_ATTEST bytes as received
      * @param signature               the raw TPMT_SIGNATURE bytes as received
@@ -68,6 +75,9 @@ public final class QuoteVerifier {
         Objects.requireNonNull(nonce, "nonce");
         Objects.requireNonNull(requested, "requested");
         Objects.requireNonNull(allowList, "allowList");
+        if (nonce.length < MIN_NONCE) {
+            throw new IllegalArgumentException("nonce shorter than " + MIN_NONCE + " bytes");
+        }
         TpmsAttest statement;
         TpmtSignature sig;
         try {
@@ -130,7 +140,7 @@ public final class QuoteVerifier {
         try {
             // Part 3 §18.4: pcrDigest uses the hash of the signing scheme over the selected PCR
             // values concatenated in selection order (banks in list order, PCRs ascending).
-            org.bouncycastle.crypto.Digest d = TpmAlg.digest(sig.hashAlg());
+            Digest d = TpmAlg.digest(sig.hashAlg());
             for (PcrSelection s : quoted) {
                 for (int pcr : s.pcrs()) {
                     d.update(values[pcr], 0, values[pcr].length);

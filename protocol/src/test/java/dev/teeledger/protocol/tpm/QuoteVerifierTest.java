@@ -172,7 +172,7 @@ class QuoteVerifierTest {
 
     @Test
     void rejectsCertifyAttestationOfferedAsQuote() {
-        expect(Reason.WRONG_ATTEST_TYPE, () -> verify(Captured.pub("a-ak.pub"), Captured.CERTIFY_EXTRA_DATA, SELECTION,
+        expect(Reason.WRONG_ATTEST_TYPE, () -> verify(Captured.pub("a-ak.pub"), NONCE, SELECTION,
                 Captured.bytes("a-certify.attest"), Captured.bytes("a-certify.sig"), MeasurementLog.of(LOG).encode(),
                 ALL_APPROVED, null));
     }
@@ -258,6 +258,16 @@ class QuoteVerifierTest {
         } catch (Throwable t) {
             org.assertj.core.api.Assertions.fail("seed " + seed + ": " + t, t);
         }
+    }
+
+    @Test
+    void refusesShortNonceFromCaller() {
+        assertThatThrownBy(() -> genuineWithNonce(new byte[15])).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private void genuineWithNonce(byte[] nonce) throws TpmEvidenceException {
+        verify(Captured.pub("c-ak.pub"), nonce, SELECTION, Captured.bytes("c-quote.attest"), Captured.bytes("c-quote.sig"),
+                MeasurementLog.of(LOG).encode(), ALL_APPROVED, null);
     }
 
     @Test
