@@ -3,7 +3,8 @@ package dev.teeledger.protocol.tpm;
 import java.util.Objects;
 
 /**
- * A refusal of well-formed TPM evidence by {@link AkPolicy} or {@link CertifyVerifier}: the bytes
+ * A refusal of TPM evidence by {@link AkPolicy}, {@link CertifyVerifier}, {@link QuoteVerifier}
+ * or {@link CredentialActivation}: the bytes
  * parsed but the key or statement is not acceptable. Each check has its own stable {@link Reason}
  * so that the registry can return a precise result code. Carries no stack trace (expected event).
  */
@@ -42,7 +43,29 @@ public final class TpmEvidenceException extends Exception {
         /** The certified Name is not the Name of the claimed key: the statement is over another key. */
         CERTIFIED_NAME_MISMATCH,
         /** TPMS_ATTEST.extraData differs from the expected qualifying data (nonce). */
-        EXTRA_DATA_MISMATCH
+        EXTRA_DATA_MISMATCH,
+        /** A quote's qualifiedSigner differs from the value recorded for the AK. */
+        WRONG_SIGNER,
+        /** A quote's extraData differs from the verifier's nonce for this round. */
+        NONCE_MISMATCH,
+        /** The quoted PCR selection differs from the requested one, or names a bank the log cannot replay. */
+        PCR_SELECTION_MISMATCH,
+        /** pcrDigest differs from the digest of the PCR values replayed from the measurement log. */
+        PCR_DIGEST_MISMATCH,
+        /** The measurement log does not parse (see {@link MeasurementLog} for the format). */
+        LOG_MALFORMED,
+        /** The log extends a PCR outside the quoted selection: that measurement is not covered by the signature. */
+        UNQUOTED_MEASUREMENT,
+        /** A measured component hash is not on the caller's allow-list. */
+        FIRMWARE_NOT_APPROVED,
+        /** TPMS_CLOCK_INFO.safe is 0: the TPM clock may have gone back since it was last reported. */
+        CLOCK_NOT_SAFE,
+        /** resetCount decreased, or within one reset restartCount or clock went back. */
+        COUNTER_ROLLBACK,
+        /** The EK public area is not the default RSA-2048 / SHA-256 / AES-128-CFB storage key MakeCredential supports. */
+        UNSUPPORTED_EK,
+        /** The AK Name is not nameAlg followed by a digest of that algorithm's size. */
+        BAD_NAME
     }
 
     private final Reason reason;
