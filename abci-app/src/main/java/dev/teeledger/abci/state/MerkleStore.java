@@ -127,12 +127,7 @@ public final class MerkleStore implements AutoCloseable {
                     .setTableFormatConfig(table)
                     .setCompressionType(CompressionType.NO_COMPRESSION)
                     .setWriteBufferSize(64L << 20));
-            // Point reads of hot records (module globals such as the credit index, read every
-            // block) are answered from this cache without descending the LSM levels, so their
-            // cost does not grow with the size of the state.
-            Cache rowCache = track(resources, new LRUCache(32L << 20));
             DBOptions dbOptions = track(resources, new DBOptions()
-                    .setRowCache(rowCache)
                     .setCreateIfMissing(true)
                     .setCreateMissingColumnFamilies(true)
                     .setMaxBackgroundJobs(2));
