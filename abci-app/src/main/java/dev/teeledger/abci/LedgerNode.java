@@ -14,6 +14,8 @@ import dev.teeledger.abci.gov.GovQueries;
 import dev.teeledger.abci.gov.GovTxHandler;
 import dev.teeledger.abci.firmware.FirmwareQueries;
 import dev.teeledger.abci.firmware.FirmwareTxHandler;
+import dev.teeledger.abci.hsm.HsmQueries;
+import dev.teeledger.abci.hsm.HsmTxHandler;
 import dev.teeledger.abci.manufacturer.ManufacturerQueries;
 import dev.teeledger.abci.manufacturer.ManufacturerTxHandler;
 import dev.teeledger.abci.query.QueryRouter;
@@ -73,6 +75,7 @@ public final class LedgerNode implements AutoCloseable {
         FirmwareTxHandler firmware = new FirmwareTxHandler();
         handlers.put(TxType.TX_TYPE_FIRMWARE_APPROVE, firmware);
         handlers.put(TxType.TX_TYPE_FIRMWARE_RETIRE, firmware);
+        handlers.put(TxType.TX_TYPE_HSM_JOIN, new HsmTxHandler());
         // Until the HSM registry lands, credit accepts any 32-byte HSM id; the registry replaces this.
         CreditTxHandler credit = new CreditTxHandler(HsmDirectory.anyWellFormedId());
         handlers.put(TxType.TX_TYPE_CREDIT_REPORTER_AUTHORIZE, credit);
@@ -85,6 +88,7 @@ public final class LedgerNode implements AutoCloseable {
         GovQueries.register(queries);
         ManufacturerQueries.register(queries);
         FirmwareQueries.register(queries);
+        HsmQueries.register(queries);
         CreditQueries.register(queries);
         AppMetrics metrics = new AppMetrics(() -> store.stats().keyCount(), () -> store.stats().approximateDiskBytes());
         return new LedgerApplication(store, router, queries, metrics, verifierPool, List.of(new CreditNormalizer()));

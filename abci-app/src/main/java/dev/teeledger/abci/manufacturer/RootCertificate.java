@@ -44,6 +44,10 @@ public final class RootCertificate {
             if (holder.getEncoded().length != der.length) {
                 throw new Rejection(ResultCode.MALFORMED_ROOT_CERTIFICATE, "not DER");
             }
+            if (!isWellFormed(holder.getSubject().toString())) {
+                // e.g. a BMPString with an unpaired surrogate: it could not be stored or emitted
+                throw new Rejection(ResultCode.MALFORMED_ROOT_CERTIFICATE, "subject is not well-formed Unicode");
+            }
             byte[] spki = holder.getSubjectPublicKeyInfo().getEncoded(ASN1Encoding.DER);
             return new RootCertificate(holder, MessageDigest.getInstance("SHA-256").digest(spki));
         } catch (IOException | RuntimeException e) {
@@ -51,6 +55,11 @@ public final class RootCertificate {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is mandatory in every JRE", e);
         }
+    }
+
+    /** True iff {@code s} encodes to UTF-8 (no unpaired surrogates), as protobuf strings must. */
+    public static boolean isWellFormed(String s) {
+        return s != null && java.nio.charset.StandardCharsets.UTF_8.newEncoder().canEncode(s);
     }
 
     /** ROOT_NOT_CA unless basicConstraints says cA=true (RFC 5280 §4.2.1.9). */
