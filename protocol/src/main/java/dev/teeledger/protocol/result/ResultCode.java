@@ -74,7 +74,6 @@ public enum ResultCode {
     HSM_ALREADY_REGISTERED(316, "an HSM with this EK is already registered"),
     JOIN_SIGNER_NOT_NODE_KEY(317, "a join is signed by its node key alone"),
     INVALID_SIDECAR_ENDPOINT(318, "sidecar endpoint must be 1 to 256 bytes of printable ASCII"),
-    EK_CERT_REJECTED(319, "EK certificate rejected"),
 
     // --- firmware (400-499) ---
     INVALID_FIRMWARE_COMPONENT(400, "component must be 1 to 64 bytes of [a-z0-9._-]"),
