@@ -52,8 +52,8 @@ public final class HsmKeeper {
         byte[] id = record.getHsmId().toByteArray();
         KvStore store = writer();
         store.put(HsmKeys.record(id), record.toByteArray());
-        store.put(HsmKeys.byManufacturer(record.getManufacturerId().toByteArray(), id), new byte[0]);
-        store.put(HsmKeys.byState(record.getState(), id), new byte[0]);
+        store.put(HsmKeys.byManufacturer(record.getManufacturerId().toByteArray(), id), HsmKeys.INDEX_VALUE.clone());
+        store.put(HsmKeys.byState(record.getState(), id), HsmKeys.INDEX_VALUE.clone());
     }
 
     /** Moves an existing HSM to {@code next}, moving its state index key; returns the new record. */
@@ -62,7 +62,7 @@ public final class HsmKeeper {
         HsmRecord updated = current.toBuilder().setState(next).setStateHeight(height).build();
         KvStore store = writer();
         store.delete(HsmKeys.byState(current.getState(), id));
-        store.put(HsmKeys.byState(next, id), new byte[0]);
+        store.put(HsmKeys.byState(next, id), HsmKeys.INDEX_VALUE.clone());
         store.put(HsmKeys.record(id), updated.toByteArray());
         return updated;
     }

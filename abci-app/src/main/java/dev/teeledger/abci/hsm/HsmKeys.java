@@ -6,18 +6,22 @@ import java.util.HexFormat;
 
 /**
  * Every store key the HSM registry owns. Only {@link HsmKeeper} reads or writes them. Index
- * keys hold an empty value; their order (hex ids) makes paging by "last id seen" exact.
+ * keys hold the one byte {@code 01}, not an empty value: CometBFT's RPC shows an empty value
+ * exactly like an absent one, so a membership proof would read as an absence. Their order (hex
+ * ids) makes paging by "last id seen" exact.
  *
  * <pre>
  * hsm/rec/&lt;hex hsm id&gt;                              HsmRecord
- * hsm/by_manufacturer/&lt;hex mid&gt;/&lt;hex hsm id&gt;       (empty)
- * hsm/by_state/&lt;state number&gt;/&lt;hex hsm id&gt;         (empty)
+ * hsm/by_manufacturer/&lt;hex mid&gt;/&lt;hex hsm id&gt;       01
+ * hsm/by_state/&lt;state number&gt;/&lt;hex hsm id&gt;         01
  * </pre>
  */
 public final class HsmKeys {
     public static final String RECORD_PREFIX = "hsm/rec/";
     public static final String BY_MANUFACTURER_PREFIX = "hsm/by_manufacturer/";
     public static final String BY_STATE_PREFIX = "hsm/by_state/";
+    /** The value of every index key. */
+    public static final byte[] INDEX_VALUE = {1};
     private static final HexFormat HEX = HexFormat.of();
 
     private HsmKeys() {}

@@ -12,8 +12,8 @@ import java.util.HexFormat;
  *
  * <pre>
  * /hsm/&lt;hex hsm id&gt;                                  HsmRecord
- * /hsm/by_manufacturer/&lt;hex mid&gt;/&lt;hex hsm id&gt;       empty value: membership (or absence) proof
- * /hsm/by_state/&lt;state number&gt;/&lt;hex hsm id&gt;         empty value: membership (or absence) proof
+ * /hsm/by_manufacturer/&lt;hex mid&gt;/&lt;hex hsm id&gt;       value 01: membership (or absence) proof
+ * /hsm/by_state/&lt;state number&gt;/&lt;hex hsm id&gt;         value 01: membership (or absence) proof
  * </pre>
  *
  * Trust is derived, not stored: read {@code /hsm/<id>} and {@code /manufacturer/<mid>} at one
