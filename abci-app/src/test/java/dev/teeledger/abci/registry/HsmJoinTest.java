@@ -115,6 +115,7 @@ class HsmJoinTest {
                         java.io.ByteArrayOutputStream::new, (o, i) -> o.write(i), (x, y) -> {}).toByteArray())).build(), stranger, 0),
                 joinTx(a.toBuilder().setAkPublic(ByteString.copyFrom(withFlippedByte(akA, 5, 0x01))).build(), stranger, 0),   // restricted cleared
                 joinTx(a.toBuilder().setAkPublic(ByteString.copyFrom(withFlippedByte(akA, 7, 0x20))).build(), stranger, 0),   // sensitiveDataOrigin cleared
+                joinTx(b.toBuilder().setAkPublic(ByteString.copyFrom(withFlippedByte(tpmt("b-ak.pub"), 17, 0x07))).build(), stranger, 0), // ECC AK on P-384: weak/unsupported curve
                 joinTx(a.toBuilder().setNodeKeyPublic(b.getNodeKeyPublic()).build(), stranger, 0),     // certify is about another key
                 joinTx(a.toBuilder().setCertifyAttest(b.getCertifyAttest()).setCertifySignature(b.getCertifySignature()).build(), stranger, 0), // by another AK
                 joinTx(a.toBuilder().setNodeKeyPublic(a.getAkPublic()).build(), stranger, 0),          // RSA, not P-256
@@ -133,7 +134,7 @@ class HsmJoinTest {
                 ResultCode.EK_CERT_UNKNOWN_ISSUER, ResultCode.EK_CERT_UNKNOWN_ISSUER, ResultCode.EK_CERT_EXPIRED,
                 ResultCode.EK_CERT_NOT_YET_VALID, ResultCode.EK_CERT_MISSING_EKU, ResultCode.EK_CERT_KEY_MISMATCH,
                 ResultCode.EK_CERT_MALFORMED, ResultCode.EK_CERT_MALFORMED,
-                ResultCode.AK_POLICY_VIOLATION, ResultCode.AK_POLICY_VIOLATION,
+                ResultCode.AK_POLICY_VIOLATION, ResultCode.AK_POLICY_VIOLATION, ResultCode.AK_POLICY_VIOLATION,
                 ResultCode.CERTIFY_INVALID, ResultCode.CERTIFY_INVALID, ResultCode.NODE_KEY_NOT_P256,
                 ResultCode.MALFORMED_TPM_PUBLIC, ResultCode.MALFORMED_TPM_PUBLIC, ResultCode.MALFORMED_TPM_PUBLIC,
                 ResultCode.MALFORMED_TPM_PUBLIC,
