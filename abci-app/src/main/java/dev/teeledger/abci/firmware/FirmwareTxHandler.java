@@ -1,6 +1,5 @@
 package dev.teeledger.abci.firmware;
 
-import com.google.protobuf.ByteString;
 import dev.teeledger.abci.app.TxContext;
 import dev.teeledger.abci.app.TxHandler;
 import dev.teeledger.abci.gov.GovKeeper;

@@ -5,7 +5,6 @@ import dev.teeledger.abci.query.QueryRouter;
 import dev.teeledger.protocol.result.Rejection;
 import dev.teeledger.protocol.result.ResultCode;
 import dev.teeledger.protocol.state.v1.HsmState;
-import java.util.HexFormat;
 
 /**
  * Query paths of the HSM registry, each naming one stored (so provable) value:
@@ -42,9 +41,5 @@ public final class HsmQueries {
             }
             return HsmKeys.record(ManufacturerQueries.hex32(rest));
         });
-    }
-
-    static String hex(byte[] b) {
-        return HexFormat.of().formatHex(b);
     }
 }
