@@ -12,6 +12,12 @@ import dev.teeledger.abci.credit.CreditTxHandler;
 import dev.teeledger.abci.credit.HsmDirectory;
 import dev.teeledger.abci.gov.GovQueries;
 import dev.teeledger.abci.gov.GovTxHandler;
+import dev.teeledger.abci.firmware.FirmwareQueries;
+import dev.teeledger.abci.firmware.FirmwareTxHandler;
+import dev.teeledger.abci.hsm.HsmQueries;
+import dev.teeledger.abci.hsm.HsmTxHandler;
+import dev.teeledger.abci.manufacturer.ManufacturerQueries;
+import dev.teeledger.abci.manufacturer.ManufacturerTxHandler;
 import dev.teeledger.abci.query.QueryRouter;
 import dev.teeledger.abci.server.AbciServer;
 import dev.teeledger.abci.server.AbciServerConfig;
@@ -63,6 +69,13 @@ public final class LedgerNode implements AutoCloseable {
         GovTxHandler gov = new GovTxHandler();
         handlers.put(TxType.TX_TYPE_GOV_PARAM_CHANGE, gov);
         handlers.put(TxType.TX_TYPE_GOV_KEY_ROTATION, gov);
+        ManufacturerTxHandler manufacturers = new ManufacturerTxHandler();
+        handlers.put(TxType.TX_TYPE_MANUFACTURER_ADD, manufacturers);
+        handlers.put(TxType.TX_TYPE_MANUFACTURER_REVOKE, manufacturers);
+        FirmwareTxHandler firmware = new FirmwareTxHandler();
+        handlers.put(TxType.TX_TYPE_FIRMWARE_APPROVE, firmware);
+        handlers.put(TxType.TX_TYPE_FIRMWARE_RETIRE, firmware);
+        handlers.put(TxType.TX_TYPE_HSM_JOIN, new HsmTxHandler());
         // Until the HSM registry lands, credit accepts any 32-byte HSM id; the registry replaces this.
         CreditTxHandler credit = new CreditTxHandler(HsmDirectory.anyWellFormedId());
         handlers.put(TxType.TX_TYPE_CREDIT_REPORTER_AUTHORIZE, credit);
@@ -73,6 +86,9 @@ public final class LedgerNode implements AutoCloseable {
                 .fixed("/app/chain", AppKeys.CHAIN)
                 .fixed("/app/block", AppKeys.BLOCK);
         GovQueries.register(queries);
+        ManufacturerQueries.register(queries);
+        FirmwareQueries.register(queries);
+        HsmQueries.register(queries);
         CreditQueries.register(queries);
         AppMetrics metrics = new AppMetrics(() -> store.stats().keyCount(), () -> store.stats().approximateDiskBytes());
         return new LedgerApplication(store, router, queries, metrics, verifierPool, List.of(new CreditNormalizer()));

@@ -42,6 +42,48 @@ public enum ResultCode {
     INVALID_THRESHOLD(107, "threshold must be between 1 and the number of keys"),
     INCONSISTENT_PARAMETERS(108, "parameters would become inconsistent with each other"),
 
+    // --- manufacturers (200-299) ---
+    INVALID_MANUFACTURER_NAME(200, "manufacturer name must be 1 to 128 bytes of UTF-8"),
+    MALFORMED_ROOT_CERTIFICATE(201, "root or intermediate certificate is not a single well-formed DER X.509 certificate"),
+    ROOT_NOT_CA(202, "root certificate is not a CA (basicConstraints cA=true)"),
+    ROOT_EXPIRED(203, "root certificate has expired at block time"),
+    ROOT_NOT_YET_VALID(204, "root certificate is not yet valid at block time"),
+    MANUFACTURER_ALREADY_REGISTERED(205, "a manufacturer with this root key is already registered (revoked ids are never re-added)"),
+    UNKNOWN_MANUFACTURER(206, "no registered manufacturer has this id"),
+    MANUFACTURER_ALREADY_REVOKED(207, "this manufacturer is already revoked"),
+    INVALID_REVOCATION_REASON(208, "reason must be 1 to 256 bytes of UTF-8"),
+    TOO_MANY_INTERMEDIATES(209, "more than 8 intermediate certificates"),
+
+    // --- HSM registry (300-399) ---
+    EK_CERT_MALFORMED(300, "EK certificate is not well-formed DER"),
+    EK_CERT_UNKNOWN_ISSUER(301, "EK certificate does not chain to an active registered manufacturer root"),
+    EK_CERT_BAD_SIGNATURE(302, "a signature on the EK certificate path does not verify"),
+    EK_CERT_EXPIRED(303, "a certificate on the EK path has expired at block time"),
+    EK_CERT_NOT_YET_VALID(304, "a certificate on the EK path is not yet valid at block time"),
+    EK_CERT_INVALID_PATH(305, "the EK certificate path breaks RFC 5280 path rules"),
+    EK_CERT_MISSING_EKU(306, "EK certificate lacks the EK extended key usage 2.23.133.8.1"),
+    EK_CERT_MISSING_TPM_SAN(307, "EK certificate lacks the TPM subjectAltName"),
+    EK_CERT_BAD_KEY_USAGE(308, "EK certificate key usage does not fit the EK algorithm"),
+    EK_CERT_KEY_MISMATCH(309, "EK certificate key is not the EK public area"),
+    MALFORMED_TPM_PUBLIC(310, "a TPMT_PUBLIC is truncated, oversized or malformed"),
+    AK_POLICY_VIOLATION(311, "the AK is not a restricted, fixed, TPM-generated signing key of sufficient strength"),
+    CERTIFY_INVALID(312, "TPM2_Certify evidence does not prove the node key was certified by this AK"),
+    NODE_KEY_NOT_P256(313, "node key must be an ECC NIST P-256 signing key"),
+    INVALID_VRF_KEY(314, "VRF public key is malformed"),
+    VRF_KEY_SIGNATURE_INVALID(315, "VRF key binding signature by the node key does not verify"),
+    HSM_ALREADY_REGISTERED(316, "an HSM with this EK is already registered"),
+    JOIN_SIGNER_NOT_NODE_KEY(317, "a join is signed by its node key alone"),
+    INVALID_SIDECAR_ENDPOINT(318, "sidecar endpoint must be 1 to 256 bytes of printable ASCII"),
+
+    // --- firmware (400-499) ---
+    INVALID_FIRMWARE_COMPONENT(400, "component must be 1 to 64 bytes of [a-z0-9._-]"),
+    INVALID_FIRMWARE_VERSION(401, "version must be 1 to 64 bytes of printable ASCII"),
+    INVALID_FIRMWARE_HASH(402, "firmware hash must be 32 bytes (SHA-256)"),
+    INVALID_FIRMWARE_WINDOW(403, "need 1 <= valid_from_height and (valid_until_height = 0 or valid_from_height < valid_until_height)"),
+    FIRMWARE_ALREADY_LISTED(404, "this binary is already on the allow-list (retired entries are never re-listed)"),
+    UNKNOWN_FIRMWARE(405, "no allow-list entry has this hash"),
+    FIRMWARE_ALREADY_RETIRED(406, "this allow-list entry is already retired"),
+
     // --- credit (500-599) ---
     NOT_CREDIT_REPORTER(500, "signer is not an authorised activity reporter"),
     DUPLICATE_ACTIVITY_REPORT(501, "an activity report with this idempotency key was already counted"),

@@ -1,0 +1,235 @@
+package dev.teeledger.testkit.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import dev.teeledger.abci.firmware.FirmwareKeeper;
+import dev.teeledger.abci.hsm.HsmTrust;
+import dev.teeledger.abci.hsm.VrfKeyBinding;
+import dev.teeledger.chain.light.HeaderVerifier;
+import dev.teeledger.chain.light.SmtProofOpVerifier;
+import dev.teeledger.chain.light.TrustedValidators;
+import dev.teeledger.chain.light.VerifiedQueryClient;
+import dev.teeledger.chain.rpc.CometRpcClient;
+import dev.teeledger.chain.rpc.CometRpcConfig;
+import dev.teeledger.protocol.sig.P256;
+import dev.teeledger.protocol.sig.Signer;
+import dev.teeledger.protocol.state.v1.FirmwareRecord;
+import dev.teeledger.protocol.state.v1.HsmRecord;
+import dev.teeledger.protocol.state.v1.HsmState;
+import dev.teeledger.protocol.state.v1.ManufacturerRecord;
+import dev.teeledger.protocol.state.v1.ManufacturerStatus;
+import dev.teeledger.protocol.tpm.TpmtPublic;
+import dev.teeledger.protocol.tpm.TpmtSignature;
+import dev.teeledger.protocol.tx.TxBuilder;
+import dev.teeledger.protocol.tx.v1.FirmwareApprove;
+import dev.teeledger.protocol.tx.v1.HsmJoin;
+import dev.teeledger.protocol.tx.v1.KeyType;
+import dev.teeledger.protocol.tx.v1.ManufacturerAdd;
+import dev.teeledger.protocol.tx.v1.ManufacturerRevoke;
+import dev.teeledger.protocol.tx.v1.PublicKey;
+import dev.teeledger.protocol.tx.v1.TxType;
+import dev.teeledger.protocol.x509.HsmId;
+import dev.teeledger.testkit.cometbft.LocalChain;
+import dev.teeledger.testkit.fixtures.GovernanceFixture;
+import dev.teeledger.testkit.swtpm.ProvisionedTpm;
+import dev.teeledger.testkit.swtpm.SwtpmFixture;
+import dev.teeledger.testkit.swtpm.SwtpmFixture.AkAlgorithm;
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The registry on a real CometBFT chain with three real swtpm TPMs (two RSA AKs, one ECC AK)
+ * under one swtpm_localca root: governance registers the root, the three HSMs join with fresh
+ * evidence (transactions and the VRF binding signed by each TPM's node key through
+ * tpm2_sign) and are PENDING with proofs verified against light-client-verified headers;
+ * revoking the root untrusts all three in one transaction; a firmware entry expires at its height.
+ */
+class RegistryChainIT {
+    private static final GovernanceFixture GOV = new GovernanceFixture(3, 2);
+    private static final HexFormat HEX = HexFormat.of();
+    private static SwtpmFixture tpms;
+    private static LocalChain chain;
+    private static VerifiedQueryClient client;
+    private static long govNonce;
+
+    @BeforeAll
+    static void start() throws Exception {
+        tpms = SwtpmFixture.start(AkAlgorithm.RSA, AkAlgorithm.RSA, AkAlgorithm.ECC);
+        chain = LocalChain.builder().chainId("registry-it").appState(GOV.appState(Map.of())).build().start();
+        TrustedValidators validators = TrustedValidators.fromGenesisJson(
+                Files.readAllBytes(chain.cometHome().resolve("config/genesis.json")));
+        client = new VerifiedQueryClient(new CometRpcClient(CometRpcConfig.of(URI.create(chain.rpcUrl()))),
+                new HeaderVerifier(chain.chainId()), SmtProofOpVerifier.teeLedgerProofs(), validators,
+                VerifiedQueryClient.Options.defaults(), Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (chain != null) {
+            chain.close();
+        }
+        if (tpms != null) {
+            tpms.close();
+        }
+    }
+
+    static JsonNode commit(byte[] tx) throws Exception {
+        JsonNode answer = chain.rpc("/broadcast_tx_commit?tx=0x" + HEX.formatHex(tx));
+        JsonNode result = answer.path("result");
+        if (answer.has("error") || !result.path("tx_result").isObject()) {
+            throw new AssertionError("broadcast_tx_commit did not commit: " + answer);
+        }
+        assertThat(result.path("check_tx").path("code").asInt()).as(result.toString()).isZero();
+        assertThat(result.path("tx_result").path("code").asInt()).as(result.toString()).isZero();
+        return result;
+    }
+
+    static byte[] gov(TxType type, Message payload) {
+        return TxBuilder.forChain(chain.chainId()).type(type).payload(payload).nonce(govNonce++).signers(GOV.first(2)).build();
+    }
+
+    /** Signs SHA-256(message) with the TPM's persistent node key (tpm2_sign), returning (r, s). */
+    static BigInteger[] tpmSign(ProvisionedTpm tpm, byte[] message) {
+        try {
+            Path dir = Files.createTempDirectory(tpm.dir(), "sign");
+            Files.write(dir.resolve("msg.bin"), message);
+            ProcessBuilder pb = new ProcessBuilder("tpm2_sign", "-c", SwtpmFixture.NODE_KEY_HANDLE, "-g", "sha256",
+                    "-s", "ecdsa", "-o", "sig.tss", "msg.bin").directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("sign.log").toFile());
+            pb.environment().put("TPM2TOOLS_TCTI", tpm.tcti());
+            Process p = pb.start();
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException("tpm2_sign failed: " + Files.readString(dir.resolve("sign.log")));
+            }
+            TpmtSignature sig = TpmtSignature.parse(Files.readAllBytes(dir.resolve("sig.tss")));
+            return new BigInteger[] {sig.r(), sig.s()};
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The TPM's node key as a transaction signer. */
+    static Signer nodeSigner(ProvisionedTpm tpm) throws Exception {
+        TpmtPublic node = tpm.nodeKey();
+        byte[] compressed = P256.CURVE.getCurve().createPoint(node.eccX(), node.eccY()).getEncoded(true);
+        PublicKey key = PublicKey.newBuilder().setType(KeyType.KEY_TYPE_ECDSA_P256).setKey(ByteString.copyFrom(compressed)).build();
+        return new Signer() {
+            @Override
+            public PublicKey publicKey() {
+                return key;
+            }
+
+            @Override
+            public byte[] sign(byte[] message) {
+                BigInteger[] rs = tpmSign(tpm, message);
+                return P256.encodeLowS(rs[0], rs[1]);
+            }
+        };
+    }
+
+    static byte[] joinTx(ProvisionedTpm tpm) throws Exception {
+        byte[] hsmId = HsmId.of(tpm.ekCertificate()).value();
+        byte[] vrfKey = P256.G.multiply(new BigInteger(250, new SecureRandom()).add(BigInteger.ONE)).getEncoded(true);
+        BigInteger[] rs = tpmSign(tpm, VrfKeyBinding.message(chain.chainId(), hsmId, vrfKey));
+        byte[] vrfSig = new DERSequence(new ASN1Integer[] {new ASN1Integer(rs[0]), new ASN1Integer(rs[1])}).getEncoded();
+        HsmJoin join = HsmJoin.newBuilder()
+                .setEkCertificate(ByteString.copyFrom(tpm.ekCertificate()))
+                .addIntermediates(ByteString.copyFrom(tpm.intermediateCertificate()))
+                .setEkPublic(ByteString.copyFrom(tpm.ekPublic()))
+                .setAkPublic(ByteString.copyFrom(tpm.akPublic()))
+                .setNodeKeyPublic(ByteString.copyFrom(tpm.nodeKeyPublic()))
+                .setCertifyAttest(ByteString.copyFrom(tpm.certifyAttest()))
+                .setCertifySignature(ByteString.copyFrom(tpm.certifySignature()))
+                .setVrfPublicKey(ByteString.copyFrom(vrfKey))
+                .setVrfKeySignature(ByteString.copyFrom(vrfSig))
+                .setSidecarEndpoint("https://hsm-" + tpm.index() + ".test:8443")
+                .build();
+        return TxBuilder.forChain(chain.chainId()).type(TxType.TX_TYPE_HSM_JOIN).payload(join).nonce(0).signer(nodeSigner(tpm)).build();
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void threeSwtpmHsmsJoinPendingAndRevokingTheirRootUntrustsThemAllInOneTransaction() throws Exception {
+        byte[] root = tpms.rootCertificate();
+        byte[] mid = MessageDigest.getInstance("SHA-256").digest(new X509CertificateHolder(root).getSubjectPublicKeyInfo().getEncoded());
+        String midHex = HEX.formatHex(mid);
+        commit(gov(TxType.TX_TYPE_MANUFACTURER_ADD, ManufacturerAdd.newBuilder().setName("swtpm localca")
+                .setRootCertificate(ByteString.copyFrom(root)).build()));
+
+        List<String> ids = new ArrayList<>();
+        for (ProvisionedTpm tpm : tpms.tpms()) {
+            JsonNode res = commit(joinTx(tpm));
+            assertThat(res.path("tx_result").path("events").toString()).contains("hsm.joined");
+            ids.add(HsmId.of(tpm.ekCertificate()).hex());
+        }
+        // A second join of the same TPM is a duplicate.
+        JsonNode dup = chain.rpc("/broadcast_tx_commit?tx=0x" + HEX.formatHex(joinTx(tpms.tpm(0)))).path("result");
+        assertThat(dup.path("check_tx").path("code").asInt()).isEqualTo(316);
+
+        for (int i = 0; i < ids.size(); i++) {
+            VerifiedQueryClient.VerifiedValue v = client.query("/hsm/" + ids.get(i), utf8("hsm/rec/" + ids.get(i)));
+            HsmRecord rec = HsmRecord.parseFrom(v.value());
+            assertThat(rec.getState()).isEqualTo(HsmState.HSM_STATE_PENDING);
+            assertThat(rec.getManufacturerId().toByteArray()).isEqualTo(mid);
+            assertThat(rec.getAkPublic().toByteArray()).isEqualTo(tpms.tpm(i).akPublic());
+            assertThat(rec.getSidecarEndpoint()).isEqualTo("https://hsm-" + tpms.tpm(i).index() + ".test:8443");
+            ManufacturerRecord m = ManufacturerRecord.parseFrom(client.query("/manufacturer/" + midHex, utf8("mfr/" + midHex)).value());
+            assertThat(HsmTrust.trusted(rec, m)).isTrue();
+            VerifiedQueryClient.VerifiedValue idx = client.query("/hsm/by_manufacturer/" + midHex + "/" + ids.get(i),
+                    utf8("hsm/by_manufacturer/" + midHex + "/" + ids.get(i)));
+            assertThat(idx.value()).containsExactly(1);
+        }
+
+        commit(gov(TxType.TX_TYPE_MANUFACTURER_REVOKE, ManufacturerRevoke.newBuilder()
+                .setManufacturerId(ByteString.copyFrom(mid)).setReason("CA key compromised").build()));
+        ManufacturerRecord revoked = ManufacturerRecord.parseFrom(client.query("/manufacturer/" + midHex, utf8("mfr/" + midHex)).value());
+        assertThat(revoked.getStatus()).isEqualTo(ManufacturerStatus.MANUFACTURER_STATUS_REVOKED);
+        for (String id : ids) {
+            HsmRecord rec = HsmRecord.parseFrom(client.query("/hsm/" + id, utf8("hsm/rec/" + id)).value());
+            assertThat(rec.getState()).isEqualTo(HsmState.HSM_STATE_PENDING);   // untouched record
+            assertThat(HsmTrust.trusted(rec, revoked)).isFalse();
+        }
+
+        // Firmware: approved from the next height for two heights, then expired.
+        long h = chain.rpc("/status").path("result").path("sync_info").path("latest_block_height").asLong();
+        byte[] sha = MessageDigest.getInstance("SHA-256").digest(utf8("system-wasm v1"));
+        JsonNode res = commit(gov(TxType.TX_TYPE_FIRMWARE_APPROVE, FirmwareApprove.newBuilder().setComponent("system-wasm")
+                .setVersion("1.0.0").setSha256(ByteString.copyFrom(sha)).setValidFromHeight(h + 1).setValidUntilHeight(h + 3).build()));
+        long approvedAt = res.path("height").asLong();
+        String shaHex = HEX.formatHex(sha);
+        FirmwareRecord fw = FirmwareRecord.parseFrom(client.query("/firmware/" + shaHex, utf8("fw/" + shaHex)).value());
+        assertThat(fw.getApprovedHeight()).isEqualTo(approvedAt);
+        assertThat(FirmwareKeeper.approvedAt(fw, h + 2)).isTrue();
+        assertThat(FirmwareKeeper.approvedAt(fw, h + 3)).isFalse();
+        while (chain.rpc("/status").path("result").path("sync_info").path("latest_block_height").asLong() < h + 4) {
+            Thread.sleep(200);
+        }
+        VerifiedQueryClient.VerifiedValue later = client.query("/firmware/" + shaHex, utf8("fw/" + shaHex));
+        assertThat(later.height()).isGreaterThanOrEqualTo(h + 3);
+        assertThat(FirmwareKeeper.approvedAt(FirmwareRecord.parseFrom(later.value()), later.height())).isFalse();
+    }
+}
