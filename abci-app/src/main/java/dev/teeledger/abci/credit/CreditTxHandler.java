@@ -2,7 +2,6 @@ package dev.teeledger.abci.credit;
 
 import dev.teeledger.abci.app.TxContext;
 import dev.teeledger.abci.app.TxHandler;
-import dev.teeledger.abci.gov.GovKeeper;
 import dev.teeledger.abci.gov.GovTxHandler;
 import dev.teeledger.protocol.result.Rejection;
 import dev.teeledger.protocol.result.ResultCode;
@@ -50,12 +49,7 @@ public final class CreditTxHandler implements TxHandler {
     }
 
     private static void changeReporter(TxContext ctx, SignedTx tx) throws Rejection {
-        GovKeeper gov = new GovKeeper(ctx.store());
-        GovTxHandler.requireAuthority(gov.keySet(), tx);
-        long expected = gov.nonce();
-        if (tx.nonce() != expected) {
-            throw new Rejection(ResultCode.BAD_NONCE, "expected " + expected + ", got " + tx.nonce());
-        }
+        GovTxHandler.authorize(ctx, tx);
         ReporterChange change = Canonical.parse(ReporterChange.parser(), tx.payload(), ResultCode.MALFORMED_PAYLOAD);
         PublicKey key = change.getKey();
         if (key.getType() != KeyType.KEY_TYPE_ED25519 && key.getType() != KeyType.KEY_TYPE_ECDSA_P256) {
@@ -81,7 +75,6 @@ public final class CreditTxHandler implements TxHandler {
             credit.revokeReporter(key);
             ctx.emit("credit.reporter_revoked", "reporter", digest, "key_type", key.getType().name());
         }
-        gov.setNonce(expected + 1);
     }
 
     private void report(TxContext ctx, SignedTx tx) throws Rejection {

@@ -2,7 +2,6 @@ package dev.teeledger.abci.firmware;
 
 import dev.teeledger.abci.app.TxContext;
 import dev.teeledger.abci.app.TxHandler;
-import dev.teeledger.abci.gov.GovKeeper;
 import dev.teeledger.abci.gov.GovTxHandler;
 import dev.teeledger.protocol.result.Rejection;
 import dev.teeledger.protocol.result.ResultCode;
@@ -30,18 +29,12 @@ public final class FirmwareTxHandler implements TxHandler {
 
     @Override
     public void deliver(TxContext ctx, SignedTx tx) throws Rejection {
-        GovKeeper gov = new GovKeeper(ctx.store());
-        GovTxHandler.requireAuthority(gov.keySet(), tx);
-        long expected = gov.nonce();
-        if (tx.nonce() != expected) {
-            throw new Rejection(ResultCode.BAD_NONCE, "expected " + expected + ", got " + tx.nonce());
-        }
+        GovTxHandler.authorize(ctx, tx);
         switch (tx.type()) {
             case TX_TYPE_FIRMWARE_APPROVE -> approve(ctx, tx.payload());
             case TX_TYPE_FIRMWARE_RETIRE -> retire(ctx, tx.payload());
             default -> throw new Rejection(ResultCode.UNKNOWN_TX_TYPE, tx.type().name());
         }
-        gov.setNonce(expected + 1);
     }
 
     private static void approve(TxContext ctx, byte[] payload) throws Rejection {

@@ -31,17 +31,27 @@ public final class GovTxHandler implements TxHandler {
 
     @Override
     public void deliver(TxContext ctx, SignedTx tx) throws Rejection {
+        authorize(ctx, tx);
         GovKeeper keeper = new GovKeeper(ctx.store());
-        GovernanceKeySet keySet = keeper.keySet();
-        requireAuthority(keySet, tx);
-        long expected = keeper.nonce();
-        if (tx.nonce() != expected) {
-            throw new Rejection(ResultCode.BAD_NONCE, "expected " + expected + ", got " + tx.nonce());
-        }
         switch (tx.type()) {
             case TX_TYPE_GOV_PARAM_CHANGE -> changeParams(ctx, keeper, tx.payload());
             case TX_TYPE_GOV_KEY_ROTATION -> rotateKeys(ctx, keeper, tx.payload());
             default -> throw new Rejection(ResultCode.UNKNOWN_TX_TYPE, tx.type().name());
+        }
+    }
+
+    /**
+     * The authorisation every governance-signed transaction passes, in every module: all
+     * signers are governance keys, at least {@code threshold} of them, and the nonce is the
+     * governance nonce, which this advances. Advancing before the payload is checked is safe
+     * because a rejected transaction's branch, nonce included, is discarded.
+     */
+    public static void authorize(TxContext ctx, SignedTx tx) throws Rejection {
+        GovKeeper keeper = new GovKeeper(ctx.store());
+        requireAuthority(keeper.keySet(), tx);
+        long expected = keeper.nonce();
+        if (tx.nonce() != expected) {
+            throw new Rejection(ResultCode.BAD_NONCE, "expected " + expected + ", got " + tx.nonce());
         }
         keeper.setNonce(expected + 1);
     }

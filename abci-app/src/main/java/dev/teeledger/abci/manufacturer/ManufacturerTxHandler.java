@@ -3,7 +3,6 @@ package dev.teeledger.abci.manufacturer;
 import com.google.protobuf.ByteString;
 import dev.teeledger.abci.app.TxContext;
 import dev.teeledger.abci.app.TxHandler;
-import dev.teeledger.abci.gov.GovKeeper;
 import dev.teeledger.abci.gov.GovTxHandler;
 import dev.teeledger.protocol.result.Rejection;
 import dev.teeledger.protocol.result.ResultCode;
@@ -33,18 +32,12 @@ public final class ManufacturerTxHandler implements TxHandler {
 
     @Override
     public void deliver(TxContext ctx, SignedTx tx) throws Rejection {
-        GovKeeper gov = new GovKeeper(ctx.store());
-        GovTxHandler.requireAuthority(gov.keySet(), tx);
-        long expected = gov.nonce();
-        if (tx.nonce() != expected) {
-            throw new Rejection(ResultCode.BAD_NONCE, "expected " + expected + ", got " + tx.nonce());
-        }
+        GovTxHandler.authorize(ctx, tx);
         switch (tx.type()) {
             case TX_TYPE_MANUFACTURER_ADD -> add(ctx, tx.payload());
             case TX_TYPE_MANUFACTURER_REVOKE -> revoke(ctx, tx.payload());
             default -> throw new Rejection(ResultCode.UNKNOWN_TX_TYPE, tx.type().name());
         }
-        gov.setNonce(expected + 1);
     }
 
     private static void add(TxContext ctx, byte[] payload) throws Rejection {
