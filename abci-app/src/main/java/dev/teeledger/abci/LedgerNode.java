@@ -10,6 +10,7 @@ import dev.teeledger.abci.credit.CreditNormalizer;
 import dev.teeledger.abci.credit.CreditQueries;
 import dev.teeledger.abci.credit.CreditTxHandler;
 import dev.teeledger.abci.credit.HsmDirectory;
+import dev.teeledger.abci.hsm.RegistryHsmDirectory;
 import dev.teeledger.abci.gov.GovQueries;
 import dev.teeledger.abci.gov.GovTxHandler;
 import dev.teeledger.abci.firmware.FirmwareQueries;
@@ -65,6 +66,14 @@ public final class LedgerNode implements AutoCloseable {
 
     /** The full application over an open store; also used by tests and benchmarks. */
     public static LedgerApplication createApplication(MerkleStore store, ExecutorService verifierPool) {
+        return createApplication(store, verifierPool, new RegistryHsmDirectory());
+    }
+
+    /**
+     * The application with another view of which HSMs exist. Only module tests use this,
+     * to credit made-up HSM ids without joining real TPMs first.
+     */
+    public static LedgerApplication createApplication(MerkleStore store, ExecutorService verifierPool, HsmDirectory hsms) {
         Map<TxType, TxHandler> handlers = new EnumMap<>(TxType.class);
         GovTxHandler gov = new GovTxHandler();
         handlers.put(TxType.TX_TYPE_GOV_PARAM_CHANGE, gov);
@@ -76,8 +85,8 @@ public final class LedgerNode implements AutoCloseable {
         handlers.put(TxType.TX_TYPE_FIRMWARE_APPROVE, firmware);
         handlers.put(TxType.TX_TYPE_FIRMWARE_RETIRE, firmware);
         handlers.put(TxType.TX_TYPE_HSM_JOIN, new HsmTxHandler());
-        // Until the HSM registry lands, credit accepts any 32-byte HSM id; the registry replaces this.
-        CreditTxHandler credit = new CreditTxHandler(HsmDirectory.anyWellFormedId());
+        // Credit is held only by HSMs the registry knows.
+        CreditTxHandler credit = new CreditTxHandler(hsms);
         handlers.put(TxType.TX_TYPE_CREDIT_REPORTER_AUTHORIZE, credit);
         handlers.put(TxType.TX_TYPE_CREDIT_REPORTER_REVOKE, credit);
         handlers.put(TxType.TX_TYPE_CREDIT_ACTIVITY_REPORT, credit);

@@ -18,12 +18,4 @@ public interface HsmDirectory {
      * @param hsmId exactly {@link #ID_BYTES} bytes (callers check the length first)
      */
     boolean isRegistered(KvReader state, byte[] hsmId);
-
-    /**
-     * Accepts every 32-byte id. A stand-in until the HSM registry exists; the registry
-     * replaces it in {@code LedgerNode#createApplication}.
-     */
-    static HsmDirectory anyWellFormedId() {
-        return (state, hsmId) -> hsmId != null && hsmId.length == ID_BYTES;
-    }
 }

@@ -46,7 +46,9 @@ final class CreditHarness implements AutoCloseable {
             gov.add(Ed25519KeyPair.fromSeed(seed));
         }
         store = MerkleStore.open(dir, StoreConfig.keepRecent(0));
-        app = LedgerNode.createApplication(store, pool);
+        // Credit rules are tested on made-up HSM ids; the registry's own check is tested with
+        // real TPM evidence in the registry tests and in the chain ITs.
+        app = LedgerNode.createApplication(store, pool, (state, hsmId) -> hsmId.length == HsmDirectory.ID_BYTES);
     }
 
     byte[] initChain(Map<String, String> params) {

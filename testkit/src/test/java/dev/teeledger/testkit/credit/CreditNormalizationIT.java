@@ -34,6 +34,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
+import dev.teeledger.protocol.tx.v1.ManufacturerAdd;
+import dev.teeledger.testkit.swtpm.SwtpmFixture.AkAlgorithm;
+import dev.teeledger.testkit.swtpm.JoinTransactions;
+import dev.teeledger.testkit.swtpm.ProvisionedTpm;
+import dev.teeledger.testkit.swtpm.SwtpmFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,14 +54,20 @@ class CreditNormalizationIT {
     private static final long CAP = 1_000_000;
     private static final int INTERVAL = 10;
     private static final Ed25519KeyPair REPORTER = Ed25519KeyPair.fromSeed(filled(40));
-    private static final byte[] A = filled(0xa1);
-    private static final byte[] B = filled(0xb2);
-    private static final byte[] C = filled(0xc3);
+    /** HSM ids of three swtpm TPMs that join before they are credited. */
+    private static byte[] A;
+    private static byte[] B;
+    private static byte[] C;
+    private static SwtpmFixture tpms;
     private static LocalChain chain;
     private static VerifiedQueryClient client;
 
     @BeforeAll
     static void start() throws Exception {
+        tpms = SwtpmFixture.start(AkAlgorithm.RSA, AkAlgorithm.RSA, AkAlgorithm.RSA);
+        A = JoinTransactions.hsmId(tpms.tpm(0));
+        B = JoinTransactions.hsmId(tpms.tpm(1));
+        C = JoinTransactions.hsmId(tpms.tpm(2));
         chain = LocalChain.builder().chainId("credit-it").appState(GOV.appState(Map.of(
                 "credit.cap", Long.toString(CAP), "credit.normalization_interval", Integer.toString(INTERVAL)))).build().start();
         TrustedValidators validators = TrustedValidators.fromGenesisJson(
@@ -70,6 +81,9 @@ class CreditNormalizationIT {
     static void stop() throws Exception {
         if (chain != null) {
             chain.close();
+        }
+        if (tpms != null) {
+            tpms.close();
         }
     }
 
@@ -127,9 +141,22 @@ class CreditNormalizationIT {
 
     @Test
     void reportsPushTheTotalPastTheTriggerAndTheNextBoundaryRestoresTheCap() throws Exception {
+        // Only registered HSMs hold credit: register the swtpm CA as a manufacturer and join the
+        // three TPMs first (governance nonce 0), then authorise the reporter (nonce 1).
+        accepted(commit(TxBuilder.forChain(chain.chainId()).type(TxType.TX_TYPE_MANUFACTURER_ADD)
+                .payload(ManufacturerAdd.newBuilder().setName("swtpm localca")
+                        .setRootCertificate(ByteString.copyFrom(tpms.rootCertificate())).build())
+                .nonce(0).signers(GOV.first(2)).build()));
+        for (ProvisionedTpm tpm : tpms.tpms()) {
+            accepted(commit(JoinTransactions.join(chain.chainId(), tpm)));
+        }
         accepted(commit(TxBuilder.forChain(chain.chainId()).type(TxType.TX_TYPE_CREDIT_REPORTER_AUTHORIZE)
                 .payload(ReporterChange.newBuilder().setKey(REPORTER.publicKey()).build())
-                .nonce(0).signers(GOV.first(2)).build()));
+                .nonce(1).signers(GOV.first(2)).build()));
+        // A report for an HSM that never joined is refused.
+        JsonNode unknown = commit(reportTx(REPORTER, 0, filled(0xa1), 1_000, "ra-unknown"));
+        assertThat(ResultCode.fromCode(unknown.path("check_tx").path("code").asInt())).as(unknown.toString())
+                .isEqualTo(ResultCode.UNKNOWN_HSM);
 
         JsonNode first = commit(reportTx(REPORTER, 0, A, 500_000, "ra-a-1"));
         accepted(first);
@@ -155,7 +182,9 @@ class CreditNormalizationIT {
         JsonNode push = commit(reportTx(REPORTER, 2, C, 400_000, "ra-c-1"));
         accepted(push);
         long pushed = push.path("height").asLong();
-        long boundary = (pushed / INTERVAL + 1) * INTERVAL;
+        // Normalization runs at the end of a block, after its transactions: a push landing on a
+        // multiple of the interval is normalized in that same block.
+        long boundary = (pushed + INTERVAL - 1) / INTERVAL * INTERVAL;
         chain.waitForHeight(boundary + 1, Duration.ofSeconds(60));
 
         NormalizationRecord rec = NormalizationRecord.parseFrom(

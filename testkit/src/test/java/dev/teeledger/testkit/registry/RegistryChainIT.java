@@ -7,51 +7,38 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import dev.teeledger.abci.firmware.FirmwareKeeper;
 import dev.teeledger.abci.hsm.HsmTrust;
-import dev.teeledger.abci.hsm.VrfKeyBinding;
 import dev.teeledger.chain.light.HeaderVerifier;
 import dev.teeledger.chain.light.SmtProofOpVerifier;
 import dev.teeledger.chain.light.TrustedValidators;
 import dev.teeledger.chain.light.VerifiedQueryClient;
 import dev.teeledger.chain.rpc.CometRpcClient;
 import dev.teeledger.chain.rpc.CometRpcConfig;
-import dev.teeledger.protocol.sig.P256;
-import dev.teeledger.protocol.sig.Signer;
 import dev.teeledger.protocol.state.v1.FirmwareRecord;
 import dev.teeledger.protocol.state.v1.HsmRecord;
 import dev.teeledger.protocol.state.v1.HsmState;
 import dev.teeledger.protocol.state.v1.ManufacturerRecord;
 import dev.teeledger.protocol.state.v1.ManufacturerStatus;
-import dev.teeledger.protocol.tpm.TpmtPublic;
-import dev.teeledger.protocol.tpm.TpmtSignature;
 import dev.teeledger.protocol.tx.TxBuilder;
 import dev.teeledger.protocol.tx.v1.FirmwareApprove;
-import dev.teeledger.protocol.tx.v1.HsmJoin;
-import dev.teeledger.protocol.tx.v1.KeyType;
 import dev.teeledger.protocol.tx.v1.ManufacturerAdd;
 import dev.teeledger.protocol.tx.v1.ManufacturerRevoke;
-import dev.teeledger.protocol.tx.v1.PublicKey;
 import dev.teeledger.protocol.tx.v1.TxType;
 import dev.teeledger.protocol.x509.HsmId;
 import dev.teeledger.testkit.cometbft.LocalChain;
 import dev.teeledger.testkit.fixtures.GovernanceFixture;
+import dev.teeledger.testkit.swtpm.JoinTransactions;
 import dev.teeledger.testkit.swtpm.ProvisionedTpm;
 import dev.teeledger.testkit.swtpm.SwtpmFixture;
 import dev.teeledger.testkit.swtpm.SwtpmFixture.AkAlgorithm;
-import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.bouncycastle.asn1.ASN1Integer;
-import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,64 +95,8 @@ class RegistryChainIT {
         return TxBuilder.forChain(chain.chainId()).type(type).payload(payload).nonce(govNonce++).signers(GOV.first(2)).build();
     }
 
-    /** Signs SHA-256(message) with the TPM's persistent node key (tpm2_sign), returning (r, s). */
-    static BigInteger[] tpmSign(ProvisionedTpm tpm, byte[] message) {
-        try {
-            Path dir = Files.createTempDirectory(tpm.dir(), "sign");
-            Files.write(dir.resolve("msg.bin"), message);
-            ProcessBuilder pb = new ProcessBuilder("tpm2_sign", "-c", SwtpmFixture.NODE_KEY_HANDLE, "-g", "sha256",
-                    "-s", "ecdsa", "-o", "sig.tss", "msg.bin").directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("sign.log").toFile());
-            pb.environment().put("TPM2TOOLS_TCTI", tpm.tcti());
-            Process p = pb.start();
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IllegalStateException("tpm2_sign failed: " + Files.readString(dir.resolve("sign.log")));
-            }
-            TpmtSignature sig = TpmtSignature.parse(Files.readAllBytes(dir.resolve("sig.tss")));
-            return new BigInteger[] {sig.r(), sig.s()};
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The TPM's node key as a transaction signer. */
-    static Signer nodeSigner(ProvisionedTpm tpm) throws Exception {
-        TpmtPublic node = tpm.nodeKey();
-        byte[] compressed = P256.CURVE.getCurve().createPoint(node.eccX(), node.eccY()).getEncoded(true);
-        PublicKey key = PublicKey.newBuilder().setType(KeyType.KEY_TYPE_ECDSA_P256).setKey(ByteString.copyFrom(compressed)).build();
-        return new Signer() {
-            @Override
-            public PublicKey publicKey() {
-                return key;
-            }
-
-            @Override
-            public byte[] sign(byte[] message) {
-                BigInteger[] rs = tpmSign(tpm, message);
-                return P256.encodeLowS(rs[0], rs[1]);
-            }
-        };
-    }
-
     static byte[] joinTx(ProvisionedTpm tpm) throws Exception {
-        byte[] hsmId = HsmId.of(tpm.ekCertificate()).value();
-        byte[] vrfKey = P256.G.multiply(new BigInteger(250, new SecureRandom()).add(BigInteger.ONE)).getEncoded(true);
-        BigInteger[] rs = tpmSign(tpm, VrfKeyBinding.message(chain.chainId(), hsmId, vrfKey));
-        byte[] vrfSig = new DERSequence(new ASN1Integer[] {new ASN1Integer(rs[0]), new ASN1Integer(rs[1])}).getEncoded();
-        HsmJoin join = HsmJoin.newBuilder()
-                .setEkCertificate(ByteString.copyFrom(tpm.ekCertificate()))
-                .addIntermediates(ByteString.copyFrom(tpm.intermediateCertificate()))
-                .setEkPublic(ByteString.copyFrom(tpm.ekPublic()))
-                .setAkPublic(ByteString.copyFrom(tpm.akPublic()))
-                .setNodeKeyPublic(ByteString.copyFrom(tpm.nodeKeyPublic()))
-                .setCertifyAttest(ByteString.copyFrom(tpm.certifyAttest()))
-                .setCertifySignature(ByteString.copyFrom(tpm.certifySignature()))
-                .setVrfPublicKey(ByteString.copyFrom(vrfKey))
-                .setVrfKeySignature(ByteString.copyFrom(vrfSig))
-                .setSidecarEndpoint("https://hsm-" + tpm.index() + ".test:8443")
-                .build();
-        return TxBuilder.forChain(chain.chainId()).type(TxType.TX_TYPE_HSM_JOIN).payload(join).nonce(0).signer(nodeSigner(tpm)).build();
+        return JoinTransactions.join(chain.chainId(), tpm);
     }
 
     static byte[] utf8(String s) {
