@@ -3,6 +3,12 @@ package dev.teeledger.testkit.cometbft;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.teeledger.chain.light.HeaderVerifier;
+import dev.teeledger.chain.light.SmtProofOpVerifier;
+import dev.teeledger.chain.light.TrustedValidators;
+import dev.teeledger.chain.light.VerifiedQueryClient;
+import dev.teeledger.chain.rpc.CometRpcClient;
+import dev.teeledger.chain.rpc.CometRpcConfig;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -214,6 +221,23 @@ public final class LocalChain implements AutoCloseable {
 
     public boolean cometAlive() {
         return comet != null && comet.isAlive();
+    }
+
+    /**
+     * A light client for this chain that trusts the genesis validator set and verifies the
+     * app's sparse-Merkle proofs.
+     */
+    public VerifiedQueryClient verifiedQueryClient() throws IOException {
+        return verifiedQueryClient(rpcUrl());
+    }
+
+    /** The same light client, talking to the node through {@code rpcUrl} (e.g. a test proxy). */
+    public VerifiedQueryClient verifiedQueryClient(String rpcUrl) throws IOException {
+        TrustedValidators validators = TrustedValidators.fromGenesisJson(
+                Files.readAllBytes(cometHome().resolve("config/genesis.json")));
+        return new VerifiedQueryClient(new CometRpcClient(CometRpcConfig.of(URI.create(rpcUrl))),
+                new HeaderVerifier(chainId), SmtProofOpVerifier.teeLedgerProofs(), validators,
+                VerifiedQueryClient.Options.defaults(), Clock.systemUTC());
     }
 
     /** {@code /status} → {@code result.sync_info}. */

@@ -3,21 +3,13 @@ package dev.teeledger.testkit.chain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.teeledger.chain.light.HeaderVerifier;
 import dev.teeledger.chain.light.LightClientException;
-import dev.teeledger.chain.light.SmtProofOpVerifier;
-import dev.teeledger.chain.light.TrustedValidators;
 import dev.teeledger.chain.light.VerifiedQueryClient;
-import dev.teeledger.chain.rpc.CometRpcClient;
-import dev.teeledger.chain.rpc.CometRpcConfig;
 import dev.teeledger.protocol.state.v1.GovernanceKeySet;
 import dev.teeledger.protocol.state.v1.ParamRecord;
 import dev.teeledger.testkit.cometbft.LocalChain;
 import dev.teeledger.testkit.fixtures.GovernanceFixture;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,11 +31,7 @@ class ProvenQueryIT {
         chain = LocalChain.builder().chainId("proof-it").appState(GOV.appState(Map.of())).build().start();
         ChainTxs.commit(chain, ChainTxs.paramChange(chain.chainId(), 0, "tx.max_signers", "9", GOV.first(2)));
         proxy = new TamperingRpcProxy(chain.rpcUrl());
-        TrustedValidators validators = TrustedValidators.fromGenesisJson(
-                Files.readAllBytes(chain.cometHome().resolve("config/genesis.json")));
-        client = new VerifiedQueryClient(new CometRpcClient(CometRpcConfig.of(URI.create(proxy.url()))),
-                new HeaderVerifier(chain.chainId()), SmtProofOpVerifier.teeLedgerProofs(), validators,
-                VerifiedQueryClient.Options.defaults(), Clock.systemUTC());
+        client = chain.verifiedQueryClient(proxy.url());
     }
 
     @AfterAll

@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
-import dev.teeledger.chain.light.HeaderVerifier;
-import dev.teeledger.chain.light.SmtProofOpVerifier;
-import dev.teeledger.chain.light.TrustedValidators;
 import dev.teeledger.chain.light.VerifiedQueryClient;
-import dev.teeledger.chain.rpc.CometRpcClient;
-import dev.teeledger.chain.rpc.CometRpcConfig;
 import dev.teeledger.protocol.result.ResultCode;
 import dev.teeledger.protocol.sig.Ed25519KeyPair;
 import dev.teeledger.protocol.sig.Signer;
@@ -26,10 +21,7 @@ import dev.teeledger.protocol.tx.v1.TxType;
 import dev.teeledger.testkit.cometbft.LocalChain;
 import dev.teeledger.testkit.fixtures.GovernanceFixture;
 import java.math.BigInteger;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -70,11 +62,7 @@ class CreditNormalizationIT {
         C = JoinTransactions.hsmId(tpms.tpm(2));
         chain = LocalChain.builder().chainId("credit-it").appState(GOV.appState(Map.of(
                 "credit.cap", Long.toString(CAP), "credit.normalization_interval", Integer.toString(INTERVAL)))).build().start();
-        TrustedValidators validators = TrustedValidators.fromGenesisJson(
-                Files.readAllBytes(chain.cometHome().resolve("config/genesis.json")));
-        client = new VerifiedQueryClient(new CometRpcClient(CometRpcConfig.of(URI.create(chain.rpcUrl()))),
-                new HeaderVerifier(chain.chainId()), SmtProofOpVerifier.teeLedgerProofs(), validators,
-                VerifiedQueryClient.Options.defaults(), Clock.systemUTC());
+        client = chain.verifiedQueryClient();
     }
 
     @AfterAll

@@ -7,12 +7,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import dev.teeledger.abci.firmware.FirmwareKeeper;
 import dev.teeledger.abci.hsm.HsmTrust;
-import dev.teeledger.chain.light.HeaderVerifier;
-import dev.teeledger.chain.light.SmtProofOpVerifier;
-import dev.teeledger.chain.light.TrustedValidators;
 import dev.teeledger.chain.light.VerifiedQueryClient;
-import dev.teeledger.chain.rpc.CometRpcClient;
-import dev.teeledger.chain.rpc.CometRpcConfig;
 import dev.teeledger.protocol.state.v1.FirmwareRecord;
 import dev.teeledger.protocol.state.v1.HsmRecord;
 import dev.teeledger.protocol.state.v1.HsmState;
@@ -30,11 +25,8 @@ import dev.teeledger.testkit.swtpm.JoinTransactions;
 import dev.teeledger.testkit.swtpm.ProvisionedTpm;
 import dev.teeledger.testkit.swtpm.SwtpmFixture;
 import dev.teeledger.testkit.swtpm.SwtpmFixture.AkAlgorithm;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -63,11 +55,7 @@ class RegistryChainIT {
     static void start() throws Exception {
         tpms = SwtpmFixture.start(AkAlgorithm.RSA, AkAlgorithm.RSA, AkAlgorithm.ECC);
         chain = LocalChain.builder().chainId("registry-it").appState(GOV.appState(Map.of())).build().start();
-        TrustedValidators validators = TrustedValidators.fromGenesisJson(
-                Files.readAllBytes(chain.cometHome().resolve("config/genesis.json")));
-        client = new VerifiedQueryClient(new CometRpcClient(CometRpcConfig.of(URI.create(chain.rpcUrl()))),
-                new HeaderVerifier(chain.chainId()), SmtProofOpVerifier.teeLedgerProofs(), validators,
-                VerifiedQueryClient.Options.defaults(), Clock.systemUTC());
+        client = chain.verifiedQueryClient();
     }
 
     @AfterAll
