@@ -1,22 +1,27 @@
 package dev.teeledger.abci;
 
+import dev.teeledger.abci.app.AppKeys;
 import dev.teeledger.abci.app.AppMetrics;
 import dev.teeledger.abci.app.LedgerApplication;
 import dev.teeledger.abci.app.MetricsServer;
 import dev.teeledger.abci.app.NodeConfig;
 import dev.teeledger.abci.app.TxHandler;
 import dev.teeledger.abci.app.TxRouter;
+import dev.teeledger.abci.attestation.AttestationGovTxHandler;
+import dev.teeledger.abci.attestation.AttestationQueries;
+import dev.teeledger.abci.attestation.RoundScheduler;
+import dev.teeledger.abci.attestation.VoteTxHandler;
 import dev.teeledger.abci.credit.CreditNormalizer;
 import dev.teeledger.abci.credit.CreditQueries;
 import dev.teeledger.abci.credit.CreditTxHandler;
 import dev.teeledger.abci.credit.HsmDirectory;
-import dev.teeledger.abci.hsm.RegistryHsmDirectory;
-import dev.teeledger.abci.gov.GovQueries;
-import dev.teeledger.abci.gov.GovTxHandler;
 import dev.teeledger.abci.firmware.FirmwareQueries;
 import dev.teeledger.abci.firmware.FirmwareTxHandler;
+import dev.teeledger.abci.gov.GovQueries;
+import dev.teeledger.abci.gov.GovTxHandler;
 import dev.teeledger.abci.hsm.HsmQueries;
 import dev.teeledger.abci.hsm.HsmTxHandler;
+import dev.teeledger.abci.hsm.RegistryHsmDirectory;
 import dev.teeledger.abci.manufacturer.ManufacturerQueries;
 import dev.teeledger.abci.manufacturer.ManufacturerTxHandler;
 import dev.teeledger.abci.query.QueryRouter;
@@ -24,7 +29,6 @@ import dev.teeledger.abci.server.AbciServer;
 import dev.teeledger.abci.server.AbciServerConfig;
 import dev.teeledger.abci.state.MerkleStore;
 import dev.teeledger.abci.state.StoreConfig;
-import dev.teeledger.abci.app.AppKeys;
 import dev.teeledger.protocol.sig.VerifiedSignatureCache;
 import dev.teeledger.protocol.tx.v1.TxType;
 import java.util.EnumMap;
@@ -84,7 +88,11 @@ public final class LedgerNode implements AutoCloseable {
         FirmwareTxHandler firmware = new FirmwareTxHandler();
         handlers.put(TxType.TX_TYPE_FIRMWARE_APPROVE, firmware);
         handlers.put(TxType.TX_TYPE_FIRMWARE_RETIRE, firmware);
-        handlers.put(TxType.TX_TYPE_HSM_JOIN, new HsmTxHandler());
+        handlers.put(TxType.TX_TYPE_HSM_JOIN, new HsmTxHandler(RoundScheduler::afterJoin));
+        handlers.put(TxType.TX_TYPE_ATTESTATION_VOTE, new VoteTxHandler());
+        AttestationGovTxHandler attestationGov = new AttestationGovTxHandler();
+        handlers.put(TxType.TX_TYPE_ATTESTATION_REQUEST, attestationGov);
+        handlers.put(TxType.TX_TYPE_ATTESTATION_BOOTSTRAP, attestationGov);
         // Credit is held only by HSMs the registry knows.
         CreditTxHandler credit = new CreditTxHandler(hsms);
         handlers.put(TxType.TX_TYPE_CREDIT_REPORTER_AUTHORIZE, credit);
@@ -99,8 +107,9 @@ public final class LedgerNode implements AutoCloseable {
         FirmwareQueries.register(queries);
         HsmQueries.register(queries);
         CreditQueries.register(queries);
+        AttestationQueries.register(queries);
         AppMetrics metrics = new AppMetrics(() -> store.stats().keyCount(), () -> store.stats().approximateDiskBytes());
-        return new LedgerApplication(store, router, queries, metrics, verifierPool, List.of(new CreditNormalizer()));
+        return new LedgerApplication(store, router, queries, metrics, verifierPool, List.of(new RoundScheduler(), new CreditNormalizer()));
     }
 
     @Override

@@ -153,7 +153,7 @@ public final class LedgerApplication implements AbciApplication {
         WorkingSet state = genesisState != null ? genesisState : store.newWorkingSet();
         BlockTime time = BlockTime.of(req.getTime());
         state.put(AppKeys.BLOCK, BlockInfo.newBuilder().setHeight(height)
-                .setTimeSeconds(time.seconds()).setTimeNanos(time.nanos()).build().toByteArray());
+                .setTimeSeconds(time.seconds()).setTimeNanos(time.nanos()).setBlockHash(req.getHash()).build().toByteArray());
 
         prewarmSignatures(req.getTxsList(), new GovKeeper(state).txLimits().maxTxBytes());
         ResponseFinalizeBlock.Builder res = ResponseFinalizeBlock.newBuilder();

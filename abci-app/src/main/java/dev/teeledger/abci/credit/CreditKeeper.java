@@ -16,6 +16,8 @@ import dev.teeledger.protocol.state.v1.CreditReporter;
 import dev.teeledger.protocol.state.v1.CreditSupply;
 import dev.teeledger.protocol.state.v1.NormalizationRecord;
 import dev.teeledger.protocol.state.v1.ReportReceipt;
+import dev.teeledger.protocol.state.v1.ShareCheckpoint;
+import dev.teeledger.protocol.state.v1.ShareHistory;
 import dev.teeledger.protocol.tx.TxCodec;
 import dev.teeledger.protocol.tx.v1.CreditReason;
 import dev.teeledger.protocol.tx.v1.PublicKey;
@@ -38,6 +40,12 @@ import java.util.Optional;
 public final class CreditKeeper implements CreditLedger {
     /** Largest balance and largest total: 2^62, so that totals and sums stay in a long. */
     public static final long MAX_TOTAL = 1L << 62;
+    /**
+     * Blocks of share history kept per account, so that {@link #sharesAt} answers for any
+     * height this far back. Longer than the longest attestation window (500 blocks), the
+     * oldest opening a vote can refer to.
+     */
+    public static final long SHARE_HISTORY_BLOCKS = 1024;
 
     private static final HexFormat HEX = HexFormat.of();
 
@@ -177,10 +185,62 @@ public final class CreditKeeper implements CreditLedger {
                 .setTotalShares(ByteString.copyFrom(ShareIndex.encodeShares(totalShares)))
                 .setTotal(total.longValueExact())
                 .setAccounts(accounts).build().toByteArray());
+        recordShares(hsmId, before, after, height);
         long delta = target - old;
         ctx.emit("credit.balance_changed", "hsm", HEX.formatHex(hsmId), "delta", Long.toString(delta),
                 "reason", reason.name(), "height", Long.toString(height));
         return new BalanceChange(hsmId.clone(), delta, target, reason);
+    }
+
+    // --- share history ---
+
+    /**
+     * The account's shares at the end of {@code height}: what weighs a verifier in a round
+     * opened at that height. Normalization changes the index, never shares, so shares are the
+     * credit snapshot. Valid for heights up to {@link #SHARE_HISTORY_BLOCKS} behind the latest
+     * change of the account.
+     */
+    public BigInteger sharesAt(byte[] hsmId, long height) {
+        byte[] raw = reader.get(CreditKeys.history(checkId(hsmId)));
+        if (raw == null) {
+            return shares(hsmId);
+        }
+        ShareHistory history = parse(ShareHistory.parser(), raw, "share history");
+        BigInteger result = ShareIndex.decodeShares(history.getBaseShares().toByteArray());
+        for (ShareCheckpoint cp : history.getCheckpointsList()) {
+            if (cp.getHeight() > height) {
+                break;
+            }
+            result = ShareIndex.decodeShares(cp.getShares().toByteArray());
+        }
+        return result;
+    }
+
+    /**
+     * Appends the account's new shares to its history (one checkpoint per height) and drops
+     * checkpoints that no height within {@link #SHARE_HISTORY_BLOCKS} can need. Bounded: at
+     * most one checkpoint per block of the horizon.
+     */
+    private void recordShares(byte[] hsmId, BigInteger before, BigInteger after, long height) {
+        byte[] key = CreditKeys.history(hsmId);
+        byte[] raw = reader.get(key);
+        ShareHistory.Builder history = raw == null
+                ? ShareHistory.newBuilder().setBaseShares(ByteString.copyFrom(ShareIndex.encodeShares(before)))
+                : parse(ShareHistory.parser(), raw, "share history").toBuilder();
+        ShareCheckpoint cp = ShareCheckpoint.newBuilder().setHeight(height)
+                .setShares(ByteString.copyFrom(ShareIndex.encodeShares(after))).build();
+        int n = history.getCheckpointsCount();
+        if (n > 0 && history.getCheckpoints(n - 1).getHeight() == height) {
+            history.setCheckpoints(n - 1, cp);
+        } else {
+            history.addCheckpoints(cp);
+        }
+        long horizon = height - SHARE_HISTORY_BLOCKS;
+        while (history.getCheckpointsCount() >= 2 && history.getCheckpoints(1).getHeight() <= horizon) {
+            history.setBaseShares(history.getCheckpoints(0).getShares());
+            history.removeCheckpoints(0);
+        }
+        writer().put(key, history.build().toByteArray());
     }
 
     // --- normalization ---

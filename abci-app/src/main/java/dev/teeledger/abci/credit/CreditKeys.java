@@ -29,6 +29,7 @@ public final class CreditKeys {
     public static final String REPORTER_PREFIX = "credit/reporter/";
     public static final String NONCE_PREFIX = "credit/nonce/";
     public static final String REPORT_PREFIX = "credit/report/";
+    public static final String HISTORY_PREFIX = "credit/history/";
 
     private static final HexFormat HEX = HexFormat.of();
 
@@ -36,6 +37,10 @@ public final class CreditKeys {
 
     public static byte[] account(byte[] hsmId) {
         return bytes(ACCOUNT_PREFIX + HEX.formatHex(hsmId));
+    }
+
+    public static byte[] history(byte[] hsmId) {
+        return bytes(HISTORY_PREFIX + HEX.formatHex(hsmId));
     }
 
     public static byte[] reporter(byte[] keyDigest) {

@@ -66,6 +66,23 @@ public final class HsmTxHandler implements TxHandler {
     public static final int MAX_ENDPOINT_BYTES = 256;
     private static final HexFormat HEX = HexFormat.of();
 
+    /** What another module does when an HSM has joined (the attestation module queues its first round). */
+    @FunctionalInterface
+    public interface JoinListener {
+        void joined(TxContext ctx, HsmRecord record);
+    }
+
+    private final JoinListener onJoin;
+
+    /** A handler that tells nobody about joins (registry-only tests). */
+    public HsmTxHandler() {
+        this((ctx, record) -> { });
+    }
+
+    public HsmTxHandler(JoinListener onJoin) {
+        this.onJoin = onJoin;
+    }
+
     @Override
     public void deliver(TxContext ctx, SignedTx tx) throws Rejection {
         switch (tx.type()) {
@@ -74,7 +91,7 @@ public final class HsmTxHandler implements TxHandler {
         }
     }
 
-    private static void join(TxContext ctx, SignedTx tx) throws Rejection {
+    private void join(TxContext ctx, SignedTx tx) throws Rejection {
         HsmJoin join = Canonical.parse(HsmJoin.parser(), tx.payload(), ResultCode.MALFORMED_PAYLOAD);
         if (join.getIntermediatesCount() > MAX_INTERMEDIATES) {
             throw new Rejection(ResultCode.TOO_MANY_INTERMEDIATES, Integer.toString(join.getIntermediatesCount()));
@@ -132,7 +149,7 @@ public final class HsmTxHandler implements TxHandler {
         if (keeper.find(hsmId) != null) {
             throw new Rejection(ResultCode.HSM_ALREADY_REGISTERED, id);
         }
-        keeper.register(HsmRecord.newBuilder()
+        HsmRecord record = HsmRecord.newBuilder()
                 .setHsmId(ByteString.copyFrom(hsmId))
                 .setManufacturerId(endorsement.manufacturer().getId())
                 .setState(HsmState.HSM_STATE_PENDING)
@@ -149,9 +166,11 @@ public final class HsmTxHandler implements TxHandler {
                 .setTpmVersion(ekCert.tpmVersion())
                 .setJoinedHeight(ctx.height())
                 .setStateHeight(ctx.height())
-                .build());
+                .build();
+        keeper.register(record);
         ctx.emit("hsm.joined", "hsm_id", id, "manufacturer_id", HEX.formatHex(endorsement.manufacturer().getId().toByteArray()),
                 "state", HsmState.HSM_STATE_PENDING.name(), "endpoint", endpoint);
+        onJoin.joined(ctx, record);
     }
 
     /** The EK certificate verified against one active root, and which manufacturer that root is. */

@@ -38,7 +38,25 @@ public enum Param {
     ATTESTATION_DISSENT_PENALTY("attestation.dissent_penalty", 20_000, 0, 1_000_000_000_000_000L,
             "Credit units burned from a verifier that voted against the majority."),
     ATTESTATION_ABSENCE_PENALTY("attestation.absence_penalty", 5_000, 0, 1_000_000_000_000_000L,
-            "Credit units burned from a selected verifier that did not vote.");
+            "Credit units burned from a verifier for each vote it owed and did not cast (see docs/attestation.md)."),
+    ATTESTATION_FAIL_PENALTY("attestation.fail_penalty", 50_000, 0, 1_000_000_000_000_000L,
+            "Credit units burned from an HSM whose attestation round ends FAIL."),
+    ATTESTATION_PERIOD("attestation.period", 100, 10, 1_000_000,
+            "Blocks between two scheduled attestation rounds of an ACTIVE or SUSPENDED HSM."),
+    ATTESTATION_WINDOW("attestation.window", 10, 2, 500,
+            "Blocks a round stays open for votes after the block that opens it."),
+    ATTESTATION_COMMITTEE_SIZE("attestation.committee_size", 7, 1, 1_000,
+            "Expected number of verifiers the credit-weighted sortition selects per round."),
+    ATTESTATION_MAX_VOTES("attestation.max_votes", 21, 1, 3_000,
+            "Most votes a round accepts; the round closes early when it holds this many."),
+    ATTESTATION_QUORUM_BPS("attestation.quorum_bps", 5_000, 1, 10_000,
+            "Votes needed for a decision, in basis points of the expected committee size (rounded up)."),
+    ATTESTATION_MAX_ROUNDS_PER_BLOCK("attestation.max_rounds_per_block", 8, 1, 1_000,
+            "Most attestation rounds opened in one block; the rest wait for the next block."),
+    ATTESTATION_MAX_RETRIES("attestation.max_retries", 2, 0, 10,
+            "Times an INCONCLUSIVE round is reopened with a fresh seed before the HSM waits for its next period."),
+    ATTESTATION_ABSENCE_TOLERANCE("attestation.absence_tolerance", 2, 0, 1_000,
+            "Owed votes a verifier may miss per settlement before absence penalties apply.");
 
     private static final Map<String, Param> BY_NAME = new TreeMap<>();
 

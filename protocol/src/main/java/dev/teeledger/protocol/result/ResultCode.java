@@ -95,6 +95,23 @@ public enum ResultCode {
     INVALID_REPORTER_KEY(507, "reporter key must be a well-formed Ed25519 or P-256 key"),
     REPORTER_SIGNER_COUNT(508, "an activity report has exactly one signer"),
 
+    // --- attestation (600-699) ---
+    INVALID_VOTE(600, "vote has a bad round id, verifier id, verdict, reason or evidence digest"),
+    UNKNOWN_ROUND(601, "no attestation round has this id"),
+    ROUND_CLOSED(602, "the round is closed or its voting window has passed"),
+    VOTER_NOT_REGISTERED(603, "the verifier is not a registered HSM"),
+    VOTER_NOT_ACTIVE(604, "only ACTIVE HSMs may verify"),
+    VOTER_IS_TESTEE(605, "an HSM may not vote on its own attestation"),
+    VOTE_SIGNER_NOT_NODE_KEY(606, "a vote is signed by the verifier's node key alone"),
+    VRF_PROOF_INVALID(607, "the VRF proof does not verify for this round under the verifier's VRF key"),
+    VOTER_NOT_SELECTED(608, "the verifier's VRF output does not select it for this round"),
+    DUPLICATE_VOTE(609, "this verifier already voted in this round"),
+    COMMITTEE_FULL(610, "the round already holds the maximum number of votes"),
+    VOTER_BELOW_MIN_BALANCE(611, "the verifier's credit at the round's opening is below credit.min_balance"),
+    ROUND_ALREADY_OPEN(612, "this HSM already has an open attestation round"),
+    HSM_NOT_ATTESTABLE(613, "only PENDING, ACTIVE or SUSPENDED HSMs are attested"),
+    NOT_PENDING(614, "bootstrap activation applies to PENDING HSMs only"),
+
     // --- queries (900-999) ---
     UNKNOWN_QUERY_PATH(900, "unknown query path"),
     MALFORMED_QUERY(901, "malformed query data"),
