@@ -2,6 +2,7 @@ package dev.teeledger.abci.attestation;
 
 import dev.teeledger.abci.gov.GovKeeper;
 import dev.teeledger.abci.state.KvReader;
+import dev.teeledger.protocol.attestation.Sortition;
 import dev.teeledger.protocol.gov.Param;
 
 /**

@@ -9,6 +9,7 @@ import dev.teeledger.abci.credit.CreditKeeper;
 import dev.teeledger.abci.hsm.HsmKeeper;
 import dev.teeledger.abci.manufacturer.ManufacturerKeeper;
 import dev.teeledger.abci.state.KvReader;
+import dev.teeledger.protocol.attestation.Sortition;
 import dev.teeledger.protocol.state.v1.AttestationRound;
 import dev.teeledger.protocol.state.v1.BlockInfo;
 import dev.teeledger.protocol.state.v1.DueRound;

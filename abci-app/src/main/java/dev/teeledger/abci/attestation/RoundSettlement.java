@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.teeledger.abci.app.TxContext;
 import dev.teeledger.abci.credit.CreditKeeper;
 import dev.teeledger.abci.hsm.HsmKeeper;
+import dev.teeledger.protocol.attestation.Sortition;
 import dev.teeledger.protocol.result.Rejection;
 import dev.teeledger.protocol.state.v1.AkBinding;
 import dev.teeledger.protocol.state.v1.AttestationRound;

@@ -7,6 +7,7 @@ import dev.teeledger.abci.credit.CreditKeeper;
 import dev.teeledger.abci.hsm.HsmKeeper;
 import dev.teeledger.abci.hsm.HsmTrust;
 import dev.teeledger.abci.manufacturer.ManufacturerKeeper;
+import dev.teeledger.protocol.attestation.Sortition;
 import dev.teeledger.protocol.result.Rejection;
 import dev.teeledger.protocol.result.ResultCode;
 import dev.teeledger.protocol.state.v1.AttestationRound;

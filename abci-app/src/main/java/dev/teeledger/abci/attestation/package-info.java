@@ -5,7 +5,7 @@
  *
  * <p>Layers: {@link dev.teeledger.abci.attestation.AttestationKeys} (key layout),
  * {@link dev.teeledger.abci.attestation.AttestationKeeper} (typed state access),
- * {@link dev.teeledger.abci.attestation.Sortition} (pure selection and quorum maths),
+ * {@link dev.teeledger.protocol.attestation.Sortition} (pure selection and quorum maths, in {@code protocol} so that verifier agents share it),
  * {@link dev.teeledger.abci.attestation.VoteTxHandler} and
  * {@link dev.teeledger.abci.attestation.AttestationGovTxHandler} (transactions),
  * {@link dev.teeledger.abci.attestation.RoundScheduler} (the end-of-block hook that closes

@@ -3,6 +3,7 @@ package dev.teeledger.abci.attestation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.teeledger.abci.attestation.AttestationHarness.Hsm;
+import dev.teeledger.protocol.attestation.Sortition;
 import dev.teeledger.protocol.gov.Param;
 import dev.teeledger.protocol.state.v1.HsmState;
 import dev.teeledger.protocol.state.v1.Liveness;

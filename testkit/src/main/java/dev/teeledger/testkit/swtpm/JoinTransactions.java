@@ -40,8 +40,17 @@ public final class JoinTransactions {
 
     /** A signed {@code TX_TYPE_HSM_JOIN} for this TPM with a fresh VRF key, as its node key signs it. */
     public static byte[] join(String chainId, ProvisionedTpm tpm) throws IOException {
-        byte[] hsmId = hsmId(tpm);
         byte[] vrfKey = P256.G.multiply(new BigInteger(250, new SecureRandom()).add(BigInteger.ONE)).getEncoded(true);
+        return join(chainId, tpm, vrfKey);
+    }
+
+    /**
+     * A signed join that registers {@code vrfPublicKey} (33-byte compressed point), for tests that
+     * keep the VRF secret to vote with later.
+     */
+    public static byte[] join(String chainId, ProvisionedTpm tpm, byte[] vrfPublicKey) throws IOException {
+        byte[] hsmId = hsmId(tpm);
+        byte[] vrfKey = vrfPublicKey.clone();
         BigInteger[] rs = tpmSign(tpm, VrfKeyBinding.message(chainId, hsmId, vrfKey));
         byte[] vrfSig = new DERSequence(new ASN1Integer[] {new ASN1Integer(rs[0]), new ASN1Integer(rs[1])}).getEncoded();
         HsmJoin join = HsmJoin.newBuilder()

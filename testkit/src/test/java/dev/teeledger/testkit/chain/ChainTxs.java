@@ -15,10 +15,10 @@ import java.util.HexFormat;
 import java.util.List;
 
 /** Small helpers the chain ITs share: build governance txs, broadcast and query over plain RPC. */
-final class ChainTxs {
+public final class ChainTxs {
     private ChainTxs() {}
 
-    static byte[] paramChange(String chainId, long nonce, String name, String value, List<? extends Signer> signers) {
+    public static byte[] paramChange(String chainId, long nonce, String name, String value, List<? extends Signer> signers) {
         return TxBuilder.forChain(chainId).type(TxType.TX_TYPE_GOV_PARAM_CHANGE)
                 .payload(ParamChange.newBuilder().addChanges(ParamValue.newBuilder().setName(name).setValue(value)).build())
                 .nonce(nonce).signers(signers).build();
@@ -29,7 +29,7 @@ final class ChainTxs {
      * error or leaves out the block result, so that a missing {@code tx_result} can never
      * read as code 0.
      */
-    static JsonNode commit(LocalChain chain, byte[] tx) throws IOException, InterruptedException {
+    public static JsonNode commit(LocalChain chain, byte[] tx) throws IOException, InterruptedException {
         JsonNode answer = chain.rpc("/broadcast_tx_commit?tx=0x" + HexFormat.of().formatHex(tx));
         JsonNode result = answer.path("result");
         if (answer.has("error") || !result.path("tx_result").isObject() || !result.path("check_tx").isObject()) {
@@ -39,12 +39,12 @@ final class ChainTxs {
     }
 
     /** broadcast_tx_sync; returns {@code result}. */
-    static JsonNode sync(LocalChain chain, byte[] tx) throws IOException, InterruptedException {
+    public static JsonNode sync(LocalChain chain, byte[] tx) throws IOException, InterruptedException {
         return chain.rpc("/broadcast_tx_sync?tx=0x" + HexFormat.of().formatHex(tx)).path("result");
     }
 
     /** abci_query; returns {@code result.response}. */
-    static JsonNode query(LocalChain chain, String path, byte[] data, long height, boolean prove) throws IOException, InterruptedException {
+    public static JsonNode query(LocalChain chain, String path, byte[] data, long height, boolean prove) throws IOException, InterruptedException {
         String q = "/abci_query?path=" + URLEncoder.encode("\"" + path + "\"", StandardCharsets.UTF_8)
                 + (data.length > 0 ? "&data=0x" + HexFormat.of().formatHex(data) : "")
                 + (height > 0 ? "&height=" + height : "")
@@ -52,11 +52,11 @@ final class ChainTxs {
         return chain.rpc(q).path("result").path("response");
     }
 
-    static byte[] value(JsonNode response) {
+    public static byte[] value(JsonNode response) {
         return Base64.getDecoder().decode(response.path("value").asText(""));
     }
 
-    static byte[] appHashAt(LocalChain chain, long height) throws IOException, InterruptedException {
+    public static byte[] appHashAt(LocalChain chain, long height) throws IOException, InterruptedException {
         return HexFormat.of().parseHex(chain.rpc("/block?height=" + height).path("result").path("block").path("header").path("app_hash").asText());
     }
 }

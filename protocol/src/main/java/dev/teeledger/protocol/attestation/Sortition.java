@@ -1,4 +1,4 @@
-package dev.teeledger.abci.attestation;
+package dev.teeledger.protocol.attestation;
 
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
@@ -19,9 +19,9 @@ import java.security.NoSuchAlgorithmException;
  */
 public final class Sortition {
     /** Domain tag of the VRF input; a proof for another purpose can never select. */
-    static final byte[] ALPHA_TAG = "teeledger/sortition/v1".getBytes(StandardCharsets.US_ASCII);
-    static final byte[] SEED_TAG = "teeledger/round-seed/v1".getBytes(StandardCharsets.US_ASCII);
-    static final byte[] BEACON_TAG = "teeledger/beacon/v1".getBytes(StandardCharsets.US_ASCII);
+    public static final byte[] ALPHA_TAG = "teeledger/sortition/v1".getBytes(StandardCharsets.US_ASCII);
+    public static final byte[] SEED_TAG = "teeledger/round-seed/v1".getBytes(StandardCharsets.US_ASCII);
+    public static final byte[] BEACON_TAG = "teeledger/beacon/v1".getBytes(StandardCharsets.US_ASCII);
     /** 2^256: the range of VRF outputs and the fixed-point scale of the selection accumulator. */
     public static final BigInteger SCALE = BigInteger.ONE.shiftLeft(256);
 
@@ -155,7 +155,7 @@ public final class Sortition {
         out.writeBytes(b);
     }
 
-    static MessageDigest sha256() {
+    private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
