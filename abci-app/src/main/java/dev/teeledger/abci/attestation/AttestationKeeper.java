@@ -9,6 +9,7 @@ import dev.teeledger.protocol.state.v1.AkBinding;
 import dev.teeledger.protocol.state.v1.AttestationRound;
 import dev.teeledger.protocol.state.v1.Beacon;
 import dev.teeledger.protocol.state.v1.DueRound;
+import dev.teeledger.protocol.state.v1.LastAttestation;
 import dev.teeledger.protocol.state.v1.Liveness;
 import dev.teeledger.protocol.state.v1.OpenRound;
 import dev.teeledger.protocol.state.v1.RoundVote;
@@ -171,6 +172,14 @@ public final class AttestationKeeper {
 
     public void putBinding(byte[] hsmId, AkBinding binding) {
         writer().put(AttestationKeys.binding(hsmId), binding.toByteArray());
+    }
+
+    public Optional<LastAttestation> last(byte[] hsmId) {
+        return Optional.ofNullable(read(AttestationKeys.last(hsmId), LastAttestation.parser(), "last attestation"));
+    }
+
+    public void putLast(byte[] hsmId, LastAttestation last) {
+        writer().put(AttestationKeys.last(hsmId), last.toByteArray());
     }
 
     private <T extends MessageLite> T read(byte[] key, Parser<T> parser, String what) {

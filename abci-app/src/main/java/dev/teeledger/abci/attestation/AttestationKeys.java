@@ -19,6 +19,7 @@ public final class AttestationKeys {
     public static final String CLOSE_PREFIX = "attestation/close/";
     public static final String LIVENESS_PREFIX = "attestation/liveness/";
     public static final String BINDING_PREFIX = "attestation/binding/";
+    public static final String LAST_PREFIX = "attestation/last/";
 
     private static final HexFormat HEX = HexFormat.of();
 
@@ -66,6 +67,10 @@ public final class AttestationKeys {
 
     public static byte[] binding(byte[] hsmId) {
         return bytes(BINDING_PREFIX + HEX.formatHex(hsmId));
+    }
+
+    public static byte[] last(byte[] hsmId) {
+        return bytes(LAST_PREFIX + HEX.formatHex(hsmId));
     }
 
     static byte[] bytes(String s) {

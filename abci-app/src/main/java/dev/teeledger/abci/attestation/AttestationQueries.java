@@ -13,6 +13,7 @@ import dev.teeledger.protocol.result.ResultCode;
  *   <li>{@code /attestation/open/<hsm hex>} — OpenRound (the HSM's open round)</li>
  *   <li>{@code /attestation/liveness/<hsm hex>} — Liveness</li>
  *   <li>{@code /attestation/binding/<hsm hex>} — AkBinding</li>
+ *   <li>{@code /attestation/last/<hsm hex>} — LastAttestation (the baseline for the next round)</li>
  *   <li>{@code /attestation/beacon}, {@code /attestation/accumulator}</li>
  * </ul>
  */
@@ -32,6 +33,7 @@ public final class AttestationQueries {
         });
         router.prefix("/attestation/open/", (rest, data) -> AttestationKeys.open(ManufacturerQueries.hex32(rest)));
         router.prefix("/attestation/liveness/", (rest, data) -> AttestationKeys.liveness(ManufacturerQueries.hex32(rest)));
+        router.prefix("/attestation/last/", (rest, data) -> AttestationKeys.last(ManufacturerQueries.hex32(rest)));
         router.prefix("/attestation/binding/", (rest, data) -> AttestationKeys.binding(ManufacturerQueries.hex32(rest)));
     }
 

@@ -10,12 +10,14 @@ import dev.teeledger.protocol.state.v1.AkBinding;
 import dev.teeledger.protocol.state.v1.AttestationRound;
 import dev.teeledger.protocol.state.v1.HsmRecord;
 import dev.teeledger.protocol.state.v1.HsmState;
+import dev.teeledger.protocol.state.v1.LastAttestation;
 import dev.teeledger.protocol.state.v1.Liveness;
 import dev.teeledger.protocol.state.v1.RoundStatus;
 import dev.teeledger.protocol.state.v1.RoundTrigger;
 import dev.teeledger.protocol.state.v1.RoundVote;
 import dev.teeledger.protocol.state.v1.SelectionAccumulator;
 import dev.teeledger.protocol.tx.v1.CreditReason;
+import dev.teeledger.protocol.tx.v1.TpmClock;
 import dev.teeledger.protocol.tx.v1.Verdict;
 import java.math.BigInteger;
 import java.util.HexFormat;
@@ -76,6 +78,7 @@ final class RoundSettlement {
         HsmRecord record = hsms.find(testee);
         if (outcome == Sortition.Outcome.PASS) {
             record = pass(record, round, votes);
+            recordLastAttestation(round, votes);
             mint(testee, params.income(), CreditReason.CREDIT_REASON_ATTESTATION_INCOME);
             credit.burn(testee, params.raCost(), CreditReason.CREDIT_REASON_RA_COST);
         } else {
@@ -169,6 +172,43 @@ final class RoundSettlement {
                 "to", to.name(),
                 "cause", cause,
                 "height", Long.toString(ctx.height()));
+    }
+
+    /**
+     * Keeps the baseline the next round checks against: the lowest TPM clock any PASS vote
+     * reported (a liar reporting a high clock cannot make honest later quotes look like a
+     * rollback) and the firmware list of the heaviest PASS evidence.
+     */
+    private void recordLastAttestation(AttestationRound round, List<RoundVote> votes) {
+        ByteString digest = majorityEvidence(votes);
+        TpmClock lowest = null;
+        List<ByteString> firmware = List.of();
+        for (RoundVote v : votes) {
+            if (v.getVerdict() != Verdict.VERDICT_PASS) {
+                continue;
+            }
+            if (lowest == null || compare(v.getTpmClock(), lowest) < 0) {
+                lowest = v.getTpmClock();
+            }
+            if (v.getEvidenceDigest().equals(digest) && firmware.isEmpty()) {
+                firmware = v.getMeasuredFirmwareList();
+            }
+        }
+        keeper.putLast(round.getTestee().toByteArray(), LastAttestation.newBuilder()
+                .setRoundId(round.getId())
+                .setHeight(ctx.height())
+                .setTpmClock(lowest == null ? TpmClock.getDefaultInstance() : lowest)
+                .addAllMeasuredFirmware(firmware)
+                .setEvidenceDigest(digest)
+                .build());
+    }
+
+    private static int compare(TpmClock a, TpmClock b) {
+        int c = Integer.compareUnsigned(a.getResetCount(), b.getResetCount());
+        if (c == 0) {
+            c = Integer.compareUnsigned(a.getRestartCount(), b.getRestartCount());
+        }
+        return c != 0 ? c : Long.compareUnsigned(a.getClock(), b.getClock());
     }
 
     /** The evidence digest carried by the most weight among votes agreeing on PASS. */

@@ -118,6 +118,7 @@ public final class VoteTxHandler implements TxHandler {
                 .setWeight(ByteString.copyFrom(Sortition.unsigned(weight)))
                 .setHeight(ctx.height())
                 .addAllMeasuredFirmware(vote.getMeasuredFirmwareList())
+                .setTpmClock(vote.getTpmClock())
                 .build());
         boolean pass = vote.getVerdict() == Verdict.VERDICT_PASS;
         AttestationRound updated = round.toBuilder()

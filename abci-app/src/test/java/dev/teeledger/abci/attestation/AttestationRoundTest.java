@@ -133,6 +133,8 @@ class AttestationRoundTest {
             assertThat(binding.getBootstrap()).isFalse();
             assertThat(binding.getRoundId()).isEqualTo(round.getId());
             assertThat(h.openRound(testee)).as("no round open after close").isNull();
+            assertThat(new AttestationKeeper(h.view()).last(testee.id()).orElseThrow().getRoundId())
+                    .as("the pass is the next round's baseline").isEqualTo(round.getId());
             // The next periodic round is queued at the testee's slot.
             long slot = RoundScheduler.nextSlot(testee.id(), closed.getClosedHeight(), 50);
             assertThat(new AttestationKeeper(h.view()).dueAt(slot)).anyMatch(d -> d.getHsmId().equals(ByteString.copyFrom(testee.id())));

@@ -14,9 +14,11 @@ import dev.teeledger.protocol.state.v1.CreditIndex;
 import dev.teeledger.protocol.state.v1.FirmwareRecord;
 import dev.teeledger.protocol.state.v1.HsmRecord;
 import dev.teeledger.protocol.state.v1.HsmState;
+import dev.teeledger.protocol.state.v1.LastAttestation;
 import dev.teeledger.protocol.state.v1.OpenRound;
 import dev.teeledger.protocol.state.v1.RoundStatus;
 import dev.teeledger.protocol.state.v1.RoundVote;
+import dev.teeledger.protocol.tpm.ClockInfo;
 import dev.teeledger.protocol.tpm.CredentialActivation;
 import dev.teeledger.protocol.tpm.MeasurementLog.Entry;
 import dev.teeledger.protocol.tpm.MeasurementLog.Kind;
@@ -31,6 +33,7 @@ import dev.teeledger.protocol.tx.v1.AttestationVote;
 import dev.teeledger.protocol.tx.v1.BootstrapActivation;
 import dev.teeledger.protocol.tx.v1.FirmwareApprove;
 import dev.teeledger.protocol.tx.v1.ManufacturerAdd;
+import dev.teeledger.protocol.tx.v1.TpmClock;
 import dev.teeledger.protocol.tx.v1.TxType;
 import dev.teeledger.protocol.tx.v1.Verdict;
 import dev.teeledger.protocol.tx.v1.VerdictReason;
@@ -201,6 +204,11 @@ class AttestationChainIT {
                     utf8("attestation/binding/" + HEX.formatHex(ids[i]))).value());
             assertThat(b.getBootstrap()).isFalse();
             assertThat(b.getRoundId()).isPositive();
+            LastAttestation last = LastAttestation.parseFrom(client.query("/attestation/last/" + HEX.formatHex(ids[i]),
+                    utf8("attestation/last/" + HEX.formatHex(ids[i]))).value());
+            assertThat(last.getMeasuredFirmwareList()).containsExactly(
+                    ByteString.copyFrom(logs.get(i).get(0).sha256()), ByteString.copyFrom(logs.get(i).get(1).sha256()));
+            assertThat(last.getTpmClock().getClock()).as("the quote's clock is the next baseline").isPositive();
         }
         assertThat(client.query("/attestation/binding/" + HEX.formatHex(ids[BAD]),
                 utf8("attestation/binding/" + HEX.formatHex(ids[BAD]))).valueIfPresent()).isEmpty();
@@ -277,14 +285,23 @@ class AttestationChainIT {
         byte[] log = MeasurementLog.of(logs.get(testee)).encode();
         long height = chain.height();
         Verdict verdict = Verdict.VERDICT_PASS;
+        TpmClock clock = TpmClock.getDefaultInstance();
         VerdictReason reason = VerdictReason.VERDICT_REASON_OK;
         if (secret == null || !CredentialActivation.verifySecret(challenge.secret(), secret)) {
             verdict = Verdict.VERDICT_FAIL;
             reason = VerdictReason.VERDICT_REASON_ACTIVATION_FAILED;
         } else {
             try {
-                new QuoteVerifier(true).verify(ak, null, nonce, SELECTION, quote.attest(), quote.signature(), log,
-                        hash -> approved(hash, height), null);
+                JsonNode lastQ = ChainTxs.query(chain, "/attestation/last/" + HEX.formatHex(ids[testee]), new byte[0], 0, false);
+                ClockInfo prior = null;
+                if (lastQ.path("code").asInt() == 0) {
+                    TpmClock c = LastAttestation.parseFrom(ChainTxs.value(lastQ)).getTpmClock();
+                    prior = new ClockInfo(c.getResetCount(), c.getRestartCount(), c.getClock());
+                }
+                ClockInfo seen = new QuoteVerifier(true).verify(ak, null, nonce, SELECTION, quote.attest(), quote.signature(), log,
+                        hash -> approved(hash, height), prior).clockInfo();
+                clock = TpmClock.newBuilder().setClock(seen.clock()).setResetCount((int) seen.resetCount())
+                        .setRestartCount((int) seen.restartCount()).build();
             } catch (TpmEvidenceException e) {
                 verdict = Verdict.VERDICT_FAIL;
                 reason = switch (e.reason()) {
@@ -305,7 +322,8 @@ class AttestationChainIT {
                 .setVerdict(verdict)
                 .setReason(reason)
                 .setEvidenceDigest(ByteString.copyFrom(digest))
-                .setVrfProof(ByteString.copyFrom(vrf[verifier].prove(alpha)));
+                .setVrfProof(ByteString.copyFrom(vrf[verifier].prove(alpha)))
+                .setTpmClock(clock);
         for (Entry e : logs.get(testee)) {
             vote.addMeasuredFirmware(ByteString.copyFrom(e.sha256()));
         }
