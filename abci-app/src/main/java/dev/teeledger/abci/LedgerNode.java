@@ -15,6 +15,7 @@ import dev.teeledger.abci.gov.GovQueries;
 import dev.teeledger.abci.gov.GovTxHandler;
 import dev.teeledger.abci.firmware.FirmwareQueries;
 import dev.teeledger.abci.firmware.FirmwareTxHandler;
+import dev.teeledger.abci.hsm.FirmwareExpiry;
 import dev.teeledger.abci.hsm.HsmQueries;
 import dev.teeledger.abci.hsm.HsmTxHandler;
 import dev.teeledger.abci.manufacturer.ManufacturerQueries;
@@ -84,7 +85,9 @@ public final class LedgerNode implements AutoCloseable {
         FirmwareTxHandler firmware = new FirmwareTxHandler();
         handlers.put(TxType.TX_TYPE_FIRMWARE_APPROVE, firmware);
         handlers.put(TxType.TX_TYPE_FIRMWARE_RETIRE, firmware);
-        handlers.put(TxType.TX_TYPE_HSM_JOIN, new HsmTxHandler());
+        HsmTxHandler hsm = new HsmTxHandler();
+        handlers.put(TxType.TX_TYPE_HSM_JOIN, hsm);
+        handlers.put(TxType.TX_TYPE_HSM_REVOKE, hsm);
         // Credit is held only by HSMs the registry knows.
         CreditTxHandler credit = new CreditTxHandler(hsms);
         handlers.put(TxType.TX_TYPE_CREDIT_REPORTER_AUTHORIZE, credit);
@@ -100,7 +103,9 @@ public final class LedgerNode implements AutoCloseable {
         HsmQueries.register(queries);
         CreditQueries.register(queries);
         AppMetrics metrics = new AppMetrics(() -> store.stats().keyCount(), () -> store.stats().approximateDiskBytes());
-        return new LedgerApplication(store, router, queries, metrics, verifierPool, List.of(new CreditNormalizer()));
+        // End-of-block order is consensus: registry suspensions first, then credit normalization.
+        return new LedgerApplication(store, router, queries, metrics, verifierPool,
+                List.of(new FirmwareExpiry(), new CreditNormalizer()));
     }
 
     @Override
