@@ -3,6 +3,7 @@ package dev.teeledger.abci.hsm;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.teeledger.abci.app.TxContext;
+import dev.teeledger.abci.firmware.FirmwareKeeper;
 import dev.teeledger.abci.manufacturer.ManufacturerKeeper;
 import dev.teeledger.abci.state.KvReader;
 import dev.teeledger.abci.state.KvStore;
@@ -227,6 +228,14 @@ public final class HsmKeeper {
     public boolean isTrusted(byte[] hsmId) {
         HsmRecord r = find(hsmId);
         return r != null && HsmTrust.trusted(r, new ManufacturerKeeper(reader).find(r.getManufacturerId().toByteArray()));
+    }
+
+    /** {@link #isTrusted} and every hash in its measured firmware approved at {@code height}. */
+    public boolean isTrustedAt(byte[] hsmId, long height) {
+        HsmRecord r = find(hsmId);
+        FirmwareKeeper firmware = new FirmwareKeeper(reader);
+        return r != null && HsmTrust.trusted(r, new ManufacturerKeeper(reader).find(r.getManufacturerId().toByteArray()),
+                measuredFirmware(hsmId), sha -> firmware.find(sha.toByteArray()), height);
     }
 
     /** Number of HSMs in a list ({@link HsmKeys#byManufacturer}, {@link HsmKeys#byState}, {@link HsmKeys#byFirmware}). */

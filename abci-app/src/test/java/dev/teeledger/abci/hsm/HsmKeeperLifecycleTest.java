@@ -141,6 +141,25 @@ class HsmKeeperLifecycleTest {
     }
 
     @Test
+    void firmwareAwareTrustEndsWithTheApprovalEvenBeforeTheSuspension() throws Exception {
+        MapKvStore store = new MapKvStore();
+        new dev.teeledger.abci.manufacturer.ManufacturerKeeper(store).put(dev.teeledger.protocol.state.v1.ManufacturerRecord.newBuilder()
+                .setId(ByteString.copyFrom(MID)).setStatus(dev.teeledger.protocol.state.v1.ManufacturerStatus.MANUFACTURER_STATUS_ACTIVE).build());
+        new dev.teeledger.abci.firmware.FirmwareKeeper(store).put(dev.teeledger.protocol.state.v1.FirmwareRecord.newBuilder()
+                .setSha256(ByteString.copyFrom(filled(0x0f))).setValidFromHeight(2).setValidUntilHeight(10).build());
+        HsmKeeper keeper = new HsmKeeper(ctx(store, 3));
+        keeper.register(record(id(1), MID, HsmState.HSM_STATE_ACTIVE));
+        keeper.register(record(id(2), MID, HsmState.HSM_STATE_ACTIVE));
+        keeper.recordMeasuredFirmware(id(1), List.of(filled(0x0f)), 3);
+        keeper.recordMeasuredFirmware(id(2), List.of(filled(0x0f), filled(0x0e)), 3);   // 0e never approved
+        assertThat(keeper.isTrustedAt(id(1), 9)).isTrue();
+        assertThat(keeper.isTrustedAt(id(1), 10)).isFalse();
+        assertThat(keeper.isTrusted(id(1))).isTrue();                 // the record-only rule
+        assertThat(keeper.isTrustedAt(id(2), 9)).isFalse();
+        assertThat(keeper.isTrustedAt(id(3), 9)).isFalse();
+    }
+
+    @Test
     void rejoinMovesTheHsmToItsNewManufacturerAsPendingAndDropsItsMeasuredFirmware() throws Exception {
         MapKvStore store = new MapKvStore();
         HsmKeeper keeper = new HsmKeeper(ctx(store, 4));

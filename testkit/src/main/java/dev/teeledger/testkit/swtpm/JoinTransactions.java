@@ -40,13 +40,22 @@ public final class JoinTransactions {
 
     /** A signed {@code TX_TYPE_HSM_JOIN} for this TPM with a fresh VRF key, as its node key signs it. */
     public static byte[] join(String chainId, ProvisionedTpm tpm) throws IOException {
+        return join(chainId, tpm, tpm.ekCertificate(), java.util.List.of(tpm.intermediateCertificate()));
+    }
+
+    /**
+     * The same join with another EK certificate for the TPM's EK and its intermediates, e.g. one
+     * re-issued by another manufacturer root ({@code fixtures.TestManufacturerCa}) for a re-join.
+     */
+    public static byte[] join(String chainId, ProvisionedTpm tpm, byte[] ekCertificate, java.util.List<byte[]> intermediates)
+            throws IOException {
         byte[] hsmId = hsmId(tpm);
         byte[] vrfKey = P256.G.multiply(new BigInteger(250, new SecureRandom()).add(BigInteger.ONE)).getEncoded(true);
         BigInteger[] rs = tpmSign(tpm, VrfKeyBinding.message(chainId, hsmId, vrfKey));
         byte[] vrfSig = new DERSequence(new ASN1Integer[] {new ASN1Integer(rs[0]), new ASN1Integer(rs[1])}).getEncoded();
-        HsmJoin join = HsmJoin.newBuilder()
-                .setEkCertificate(ByteString.copyFrom(tpm.ekCertificate()))
-                .addIntermediates(ByteString.copyFrom(tpm.intermediateCertificate()))
+        HsmJoin.Builder builder = HsmJoin.newBuilder().setEkCertificate(ByteString.copyFrom(ekCertificate));
+        intermediates.forEach(c -> builder.addIntermediates(ByteString.copyFrom(c)));
+        HsmJoin join = builder
                 .setEkPublic(ByteString.copyFrom(tpm.ekPublic()))
                 .setAkPublic(ByteString.copyFrom(tpm.akPublic()))
                 .setNodeKeyPublic(ByteString.copyFrom(tpm.nodeKeyPublic()))
