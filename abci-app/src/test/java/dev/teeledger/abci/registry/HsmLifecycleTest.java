@@ -49,6 +49,7 @@ class HsmLifecycleTest {
     static byte[] id(int n) {
         byte[] id = new byte[32];
         id[0] = 0x33;
+        id[30] = (byte) (n >>> 8);
         id[31] = (byte) n;
         return id;
     }
@@ -237,6 +238,42 @@ class HsmLifecycleTest {
             assertThat(parse(HsmListCount.parser(), h.proven("/hsm/count/by_state/2")).getCount()).isEqualTo(1);
             assertThat(h.block().getEventsList()).isEmpty();
         }
+    }
+
+    /**
+     * 300 ACTIVE HSMs on one expiring entry: 256 are suspended in the block the approval ends,
+     * the other 44 in the next; two nodes fed the same blocks agree on every app hash.
+     */
+    @Test
+    void expiryPastTheBoundCarriesOverOneBlockAndTwoNodesAgree() throws Exception {
+        List<List<Integer>> changesPerBlock = new ArrayList<>();
+        List<List<String>> hashes = new ArrayList<>();
+        for (String node : List.of("node-a", "node-b")) {
+            List<Integer> changes = new ArrayList<>();
+            List<String> appHashes = new ArrayList<>();
+            try (RegistryHarness h = new RegistryHarness(tmp.resolve(node))) {
+                addSwtpmRoot(h);
+                byte[] fw = sha("system-wasm 3");
+                HsmState[] active = new HsmState[150];
+                java.util.Arrays.fill(active, HsmState.HSM_STATE_ACTIVE);
+                h.seed(hsms(swtpmMid(), List.of(fw), 0, active));
+                h.seed(hsms(swtpmMid(), List.of(fw), 150, active));
+                long from = h.height + 1;
+                h.okBlock(h.govTx(TxType.TX_TYPE_FIRMWARE_APPROVE, FirmwareApprove.newBuilder().setComponent("system-wasm").setVersion("3")
+                        .setSha256(ByteString.copyFrom(fw)).setValidFromHeight(from).setValidUntilHeight(from + 2).build()));
+                for (int b = 0; b < 4; b++) {
+                    ResponseFinalizeBlock res = h.block();
+                    changes.add((int) res.getEventsList().stream().filter(e -> e.getType().equals("hsm.state_changed")).count());
+                    appHashes.add(HEX.formatHex(res.getAppHash().toByteArray()));
+                }
+                assertThat(parse(HsmListCount.parser(), h.proven("/hsm/count/by_state/3")).getCount()).isEqualTo(300);
+                assertThat(h.proven("/hsm/count/by_state/2")).satisfies(v -> assertThat(parse(HsmListCount.parser(), v).getCount()).isZero());
+            }
+            changesPerBlock.add(changes);
+            hashes.add(appHashes);
+        }
+        assertThat(changesPerBlock.get(0)).containsExactly(0, 256, 44, 0);
+        assertThat(hashes.get(1)).isEqualTo(hashes.get(0));
     }
 
     @Test
