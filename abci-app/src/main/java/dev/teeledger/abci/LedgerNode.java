@@ -19,6 +19,7 @@ import dev.teeledger.abci.firmware.FirmwareQueries;
 import dev.teeledger.abci.firmware.FirmwareTxHandler;
 import dev.teeledger.abci.gov.GovQueries;
 import dev.teeledger.abci.gov.GovTxHandler;
+import dev.teeledger.abci.hsm.FirmwareExpiry;
 import dev.teeledger.abci.hsm.HsmQueries;
 import dev.teeledger.abci.hsm.HsmTxHandler;
 import dev.teeledger.abci.hsm.RegistryHsmDirectory;
@@ -88,7 +89,9 @@ public final class LedgerNode implements AutoCloseable {
         FirmwareTxHandler firmware = new FirmwareTxHandler();
         handlers.put(TxType.TX_TYPE_FIRMWARE_APPROVE, firmware);
         handlers.put(TxType.TX_TYPE_FIRMWARE_RETIRE, firmware);
-        handlers.put(TxType.TX_TYPE_HSM_JOIN, new HsmTxHandler(RoundScheduler::afterJoin));
+        HsmTxHandler hsm = new HsmTxHandler(RoundScheduler::afterJoin);
+        handlers.put(TxType.TX_TYPE_HSM_JOIN, hsm);
+        handlers.put(TxType.TX_TYPE_HSM_REVOKE, hsm);
         handlers.put(TxType.TX_TYPE_ATTESTATION_VOTE, new VoteTxHandler());
         AttestationGovTxHandler attestationGov = new AttestationGovTxHandler();
         handlers.put(TxType.TX_TYPE_ATTESTATION_REQUEST, attestationGov);
@@ -109,7 +112,10 @@ public final class LedgerNode implements AutoCloseable {
         CreditQueries.register(queries);
         AttestationQueries.register(queries);
         AppMetrics metrics = new AppMetrics(() -> store.stats().keyCount(), () -> store.stats().approximateDiskBytes());
-        return new LedgerApplication(store, router, queries, metrics, verifierPool, List.of(new RoundScheduler(), new CreditNormalizer()));
+        // End-of-block order is consensus: registry suspensions (expired firmware) first, then
+        // attestation rounds (close, then open), then credit normalization.
+        return new LedgerApplication(store, router, queries, metrics, verifierPool,
+                List.of(new FirmwareExpiry(), new RoundScheduler(), new CreditNormalizer()));
     }
 
     @Override

@@ -75,7 +75,7 @@ public final class AttestationGovTxHandler implements TxHandler {
         AttestationParams params = AttestationParams.read(ctx.store());
         keeper.putBinding(id, AkBinding.newBuilder().setHeight(ctx.height()).setBootstrap(true).setReason(b.getReason()).build());
         new CreditKeeper(ctx).mint(id, params.activationGrant(), CreditReason.CREDIT_REASON_ACTIVATION_GRANT);
-        RoundSettlement.activate(ctx, keeper, new HsmKeeper(ctx.store()), record, "governance bootstrap");
+        RoundSettlement.activate(ctx, keeper, new HsmKeeper(ctx), record, "governance bootstrap: " + b.getReason());
         RoundScheduler.schedulePeriodic(ctx, keeper, id, ctx.height(), params.period());
     }
 

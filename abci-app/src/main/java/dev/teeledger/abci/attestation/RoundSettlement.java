@@ -56,7 +56,7 @@ final class RoundSettlement {
         this.keeper = keeper;
         this.params = params;
         this.credit = new CreditKeeper(ctx);
-        this.hsms = new HsmKeeper(ctx.store());
+        this.hsms = new HsmKeeper(ctx);
     }
 
     void close(AttestationRound round) {
@@ -144,7 +144,7 @@ final class RoundSettlement {
                     .build());
             mint(id, params.activationGrant(), CreditReason.CREDIT_REASON_ACTIVATION_GRANT);
         }
-        return activate(ctx, keeper, hsms, record, "round " + round.getId());
+        return activate(ctx, keeper, hsms, record, "attestation round " + round.getId() + " passed");
     }
 
     private HsmRecord fail(HsmRecord record, AttestationRound round) {
@@ -152,26 +152,14 @@ final class RoundSettlement {
         if (from != HsmState.HSM_STATE_PENDING && from != HsmState.HSM_STATE_ACTIVE) {
             return record;
         }
-        HsmRecord updated = hsms.setState(record, HsmState.HSM_STATE_SUSPENDED, ctx.height());
-        emitStateChange(ctx, record, HsmState.HSM_STATE_SUSPENDED, "round " + round.getId());
-        return updated;
+        return hsms.setState(record, HsmState.HSM_STATE_SUSPENDED, ctx.height(), "attestation round " + round.getId() + " failed");
     }
 
-    /** Moves an HSM to ACTIVE and starts its liveness accounting afresh. */
+    /** Moves an HSM to ACTIVE (the keeper emits {@code hsm.state_changed}) and starts its liveness accounting afresh. */
     static HsmRecord activate(TxContext ctx, AttestationKeeper keeper, HsmKeeper hsms, HsmRecord record, String cause) {
-        HsmRecord updated = hsms.setState(record, HsmState.HSM_STATE_ACTIVE, ctx.height());
-        emitStateChange(ctx, record, HsmState.HSM_STATE_ACTIVE, cause);
+        HsmRecord updated = hsms.setState(record, HsmState.HSM_STATE_ACTIVE, ctx.height(), cause);
         checkpoint(ctx, keeper, record.getHsmId().toByteArray(), 0);
         return updated;
-    }
-
-    private static void emitStateChange(TxContext ctx, HsmRecord record, HsmState to, String cause) {
-        ctx.emit("hsm.state_changed",
-                "hsm_id", HEX.formatHex(record.getHsmId().toByteArray()),
-                "from", record.getState().name(),
-                "to", to.name(),
-                "cause", cause,
-                "height", Long.toString(ctx.height()));
     }
 
     /**
@@ -192,6 +180,14 @@ final class RoundSettlement {
             }
             if (v.getEvidenceDigest().equals(digest) && firmware.isEmpty()) {
                 firmware = v.getMeasuredFirmwareList();
+            }
+        }
+        if (!firmware.isEmpty()) {
+            try {
+                hsms.recordMeasuredFirmware(round.getTestee().toByteArray(),
+                        firmware.stream().map(ByteString::toByteArray).toList(), ctx.height());
+            } catch (Rejection revokedMeanwhile) {
+                // The testee was revoked while its round was open: there is nothing to track.
             }
         }
         keeper.putLast(round.getTestee().toByteArray(), LastAttestation.newBuilder()

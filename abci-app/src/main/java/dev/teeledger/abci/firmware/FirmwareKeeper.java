@@ -4,6 +4,10 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.teeledger.abci.state.KvReader;
 import dev.teeledger.abci.state.KvStore;
 import dev.teeledger.protocol.state.v1.FirmwareRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Reads and writes allow-list entries and answers whether a binary is approved at a height
@@ -31,10 +35,36 @@ public final class FirmwareKeeper {
     }
 
     public void put(FirmwareRecord record) {
+        writer().put(FirmwareKeys.record(record.getSha256().toByteArray()), record.toByteArray());
+    }
+
+    private KvStore writer() {
         if (!(reader instanceof KvStore store)) {
             throw new IllegalStateException("read-only firmware keeper");
         }
-        store.put(FirmwareKeys.record(record.getSha256().toByteArray()), record.toByteArray());
+        return store;
+    }
+
+    /** Notes that the entry stops being approved at {@code height} (its valid-until or retire height). */
+    public void scheduleEnd(byte[] sha256, long height) {
+        writer().put(FirmwareKeys.end(height, sha256), FirmwareKeys.END_VALUE.clone());
+    }
+
+    /** Withdraws an end noted by {@link #scheduleEnd} (a retire before the valid-until height). */
+    public void unscheduleEnd(byte[] sha256, long height) {
+        writer().delete(FirmwareKeys.end(height, sha256));
+    }
+
+    /**
+     * Hashes of the entries that stop being approved at {@code height}, ascending. One prefix
+     * scan over that height's end keys only, so the cost is the number of entries ending then.
+     */
+    public List<byte[]> endingAt(long height) {
+        String prefix = FirmwareKeys.endsAt(height);
+        List<byte[]> out = new ArrayList<>();
+        reader.scan(prefix.getBytes(StandardCharsets.UTF_8), (k, v) ->
+                out.add(HexFormat.of().parseHex(new String(k, StandardCharsets.UTF_8).substring(prefix.length()))));
+        return out;
     }
 
     /** Whether the binary with this hash is approved at {@code height} (see {@link #approvedAt(FirmwareRecord, long)}). */

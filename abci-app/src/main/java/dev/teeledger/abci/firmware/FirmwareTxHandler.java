@@ -18,7 +18,9 @@ import java.util.HexFormat;
  * need k-of-n governance signers and the governance nonce. Checks run in a fixed order
  * (authority, nonce, payload fields in field order, state); any rejection writes nothing.
  * A hash is listed at most once: a retired entry stays as the record of its history, so the
- * latest record decides approval at every height.
+ * latest record decides approval at every height. Both note the height at which the entry stops
+ * being approved ({@link FirmwareKeeper#scheduleEnd}), where the HSM registry suspends the
+ * ACTIVE HSMs running it.
  */
 public final class FirmwareTxHandler implements TxHandler {
     public static final int MAX_COMPONENT_BYTES = 64;
@@ -66,6 +68,9 @@ public final class FirmwareTxHandler implements TxHandler {
         }
         keeper.put(FirmwareRecord.newBuilder().setComponent(component).setVersion(version).setSha256(a.getSha256())
                 .setValidFromHeight(from).setValidUntilHeight(until).setApprovedHeight(ctx.height()).build());
+        if (until != 0) {
+            keeper.scheduleEnd(sha, until);
+        }
         ctx.emit("firmware.approved", "sha256", HEX.formatHex(sha), "component", component, "version", version,
                 "valid_from_height", Long.toString(from), "valid_until_height", Long.toString(until));
     }
@@ -89,6 +94,14 @@ public final class FirmwareTxHandler implements TxHandler {
             throw new Rejection(ResultCode.FIRMWARE_ALREADY_RETIRED, HEX.formatHex(sha));
         }
         keeper.put(rec.toBuilder().setRetiredHeight(ctx.height()).setRetireReason(r.getReason()).build());
+        // The entry now ends here, unless its window already closed (then it ended before).
+        long until = rec.getValidUntilHeight();
+        if (until == 0 || until > ctx.height()) {
+            if (until != 0) {
+                keeper.unscheduleEnd(sha, until);
+            }
+            keeper.scheduleEnd(sha, ctx.height());
+        }
         ctx.emit("firmware.retired", "sha256", HEX.formatHex(sha), "reason", r.getReason());
     }
 }

@@ -3,6 +3,7 @@ package dev.teeledger.abci.hsm;
 import com.google.protobuf.ByteString;
 import dev.teeledger.abci.app.TxContext;
 import dev.teeledger.abci.app.TxHandler;
+import dev.teeledger.abci.gov.GovTxHandler;
 import dev.teeledger.abci.manufacturer.ManufacturerKeeper;
 import dev.teeledger.abci.manufacturer.RootCertificate;
 import dev.teeledger.protocol.result.Rejection;
@@ -11,6 +12,7 @@ import dev.teeledger.protocol.sig.P256;
 import dev.teeledger.protocol.state.v1.HsmRecord;
 import dev.teeledger.protocol.state.v1.HsmState;
 import dev.teeledger.protocol.state.v1.ManufacturerRecord;
+import dev.teeledger.protocol.state.v1.ManufacturerStatus;
 import dev.teeledger.protocol.tpm.AkPolicy;
 import dev.teeledger.protocol.tpm.CertifyVerifier;
 import dev.teeledger.protocol.tpm.TpmAlg;
@@ -20,6 +22,7 @@ import dev.teeledger.protocol.tpm.TpmtPublic;
 import dev.teeledger.protocol.tx.Canonical;
 import dev.teeledger.protocol.tx.SignedTx;
 import dev.teeledger.protocol.tx.v1.HsmJoin;
+import dev.teeledger.protocol.tx.v1.HsmRevoke;
 import dev.teeledger.protocol.tx.v1.KeyType;
 import dev.teeledger.protocol.tx.v1.PublicKey;
 import dev.teeledger.protocol.vrf.EcVrfPublicKey;
@@ -28,6 +31,7 @@ import dev.teeledger.protocol.x509.EkCertificateException;
 import dev.teeledger.protocol.x509.EkCertificateVerifier;
 import dev.teeledger.protocol.x509.HsmId;
 import dev.teeledger.protocol.x509.VerifiedEkCertificate;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -35,8 +39,9 @@ import java.util.List;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
- * The HSM join transaction. Everything is judged at the block time (the chain's only clock)
- * against state, so every node reaches the same verdict. Checks, in this fixed order, each
+ * The HSM registry's transactions: join (signed by the HSM's node key) and governance
+ * revocation of one HSM. Everything is judged at the block time (the chain's only clock)
+ * against state, so every node reaches the same verdict. Join checks, in this fixed order, each
  * with its own code; any rejection writes nothing:
  * <ol>
  *   <li>payload parses canonically (MALFORMED_PAYLOAD); at most 8 intermediates; endpoint
@@ -47,6 +52,10 @@ import org.bouncycastle.math.ec.ECPoint;
  *       ({@link EkCertificateVerifier}: path, validity at block time, EK profile, key == EK;
  *       EK_CERT_* codes; a reason other than "unknown issuer" from any root wins, so an
  *       expired path is reported as expired, not as unknown);</li>
+ *   <li>the re-join rule, now that the HSM id is known: no record (a first join), or a record
+ *       whose manufacturer is revoked and which governance has not revoked (a re-join under the
+ *       new root); a record revoked by governance gets HSM_REVOKED_CANNOT_REJOIN, any other
+ *       record HSM_ALREADY_REGISTERED;</li>
  *   <li>the AK is a restricted, fixed, TPM-generated signing key ({@link AkPolicy};
  *       AK_POLICY_VIOLATION);</li>
  *   <li>the node key is an ECC NIST P-256 signing key (NODE_KEY_NOT_P256) and the AK's
@@ -54,16 +63,22 @@ import org.bouncycastle.math.ec.ECPoint;
  *   <li>the transaction has one signer, the node key as a compressed P-256 {@link PublicKey}
  *       (JOIN_SIGNER_NOT_NODE_KEY); its signature was verified by the router;</li>
  *   <li>the VRF key decodes (INVALID_VRF_KEY) and the node key signed its binding
- *       ({@link VrfKeyBinding}; VRF_KEY_SIGNATURE_INVALID);</li>
- *   <li>no HSM with this id exists, in any state (HSM_ALREADY_REGISTERED).</li>
+ *       ({@link VrfKeyBinding}; VRF_KEY_SIGNATURE_INVALID).</li>
  * </ol>
- * The signer check follows the evidence checks because a node key means nothing until the
- * certify evidence has tied it to an attested TPM. On success the HSM is PENDING with
- * everything its first attestation round needs.
+ * The registry check runs before the evidence checks because it is a cheap state read that
+ * settles duplicates whatever the evidence; the signer check follows the evidence checks because
+ * a node key means nothing until the certify evidence has tied it to an attested TPM. On
+ * success the HSM is PENDING with everything its first attestation round needs.
+ *
+ * <p>Revoke ({@code TX_TYPE_HSM_REVOKE}): governance authority and nonce
+ * ({@link GovTxHandler#authorize}), payload (MALFORMED_PAYLOAD), 32-byte id (INVALID_HSM_ID),
+ * reason 1..256 bytes (INVALID_REVOCATION_REASON), a registered HSM (HSM_NOT_REGISTERED), not
+ * already REVOKED (HSM_ALREADY_REVOKED). The HSM goes REVOKED from any state, for good.
  */
 public final class HsmTxHandler implements TxHandler {
     public static final int MAX_INTERMEDIATES = 8;
     public static final int MAX_ENDPOINT_BYTES = 256;
+    public static final int MAX_REASON_BYTES = 256;
     private static final HexFormat HEX = HexFormat.of();
 
     /** What another module does when an HSM has joined (the attestation module queues its first round). */
@@ -87,6 +102,7 @@ public final class HsmTxHandler implements TxHandler {
     public void deliver(TxContext ctx, SignedTx tx) throws Rejection {
         switch (tx.type()) {
             case TX_TYPE_HSM_JOIN -> join(ctx, tx);
+            case TX_TYPE_HSM_REVOKE -> revoke(ctx, tx);
             default -> throw new Rejection(ResultCode.UNKNOWN_TX_TYPE, tx.type().name());
         }
     }
@@ -113,6 +129,10 @@ public final class HsmTxHandler implements TxHandler {
                 || !RootCertificate.isWellFormed(ekCert.tpmVersion())) {
             throw new Rejection(ResultCode.EK_CERT_MALFORMED, "TPM subjectAltName is not well-formed Unicode");
         }
+        byte[] hsmId = ekCert.hsmId().value();
+        HsmKeeper keeper = new HsmKeeper(ctx);
+        HsmRecord previous = keeper.find(hsmId);
+        checkRejoin(ctx, hsmId, previous);
 
         try {
             AkPolicy.check(ak);
@@ -133,7 +153,6 @@ public final class HsmTxHandler implements TxHandler {
                     tx.signers().size() + " signer(s); the node key is " + HEX.formatHex(nodeKey.getKey().toByteArray()));
         }
 
-        byte[] hsmId = ekCert.hsmId().value();
         byte[] vrfKey = join.getVrfPublicKey().toByteArray();
         try {
             EcVrfPublicKey.decode(vrfKey);
@@ -144,11 +163,8 @@ public final class HsmTxHandler implements TxHandler {
             throw new Rejection(ResultCode.VRF_KEY_SIGNATURE_INVALID);
         }
 
-        HsmKeeper keeper = new HsmKeeper(ctx.store());
         String id = HEX.formatHex(hsmId);
-        if (keeper.find(hsmId) != null) {
-            throw new Rejection(ResultCode.HSM_ALREADY_REGISTERED, id);
-        }
+        String mid = HEX.formatHex(endorsement.manufacturer().getId().toByteArray());
         HsmRecord record = HsmRecord.newBuilder()
                 .setHsmId(ByteString.copyFrom(hsmId))
                 .setManufacturerId(endorsement.manufacturer().getId())
@@ -166,11 +182,61 @@ public final class HsmTxHandler implements TxHandler {
                 .setTpmVersion(ekCert.tpmVersion())
                 .setJoinedHeight(ctx.height())
                 .setStateHeight(ctx.height())
+                .setStateReason(previous == null ? "joined" : "re-joined under manufacturer " + mid)
                 .build();
-        keeper.register(record);
-        ctx.emit("hsm.joined", "hsm_id", id, "manufacturer_id", HEX.formatHex(endorsement.manufacturer().getId().toByteArray()),
-                "state", HsmState.HSM_STATE_PENDING.name(), "endpoint", endpoint);
+        if (previous == null) {
+            keeper.register(record);
+            ctx.emit("hsm.joined", "hsm_id", id, "manufacturer_id", mid, "state", HsmState.HSM_STATE_PENDING.name(), "endpoint", endpoint);
+        } else {
+            keeper.rejoin(previous, record);
+            ctx.emit("hsm.rejoined", "hsm_id", id, "manufacturer_id", mid,
+                    "previous_manufacturer_id", HEX.formatHex(previous.getManufacturerId().toByteArray()),
+                    "previous_state", previous.getState().name(), "state", HsmState.HSM_STATE_PENDING.name(), "endpoint", endpoint);
+        }
         onJoin.joined(ctx, record);
+    }
+
+    /**
+     * The re-join rule (docs/registry.md): an EK may join again only when its record's
+     * manufacturer has been revoked (the TPM is being re-endorsed by another, active root) and
+     * governance has not revoked the HSM itself. Governance revocation is final for the EK.
+     */
+    private static void checkRejoin(TxContext ctx, byte[] hsmId, HsmRecord previous) throws Rejection {
+        if (previous == null) {
+            return;
+        }
+        String id = HEX.formatHex(hsmId);
+        if (previous.getState() == HsmState.HSM_STATE_REVOKED) {
+            throw new Rejection(ResultCode.HSM_REVOKED_CANNOT_REJOIN, id);
+        }
+        ManufacturerRecord m = new ManufacturerKeeper(ctx.store()).find(previous.getManufacturerId().toByteArray());
+        if (m == null || m.getStatus() != ManufacturerStatus.MANUFACTURER_STATUS_REVOKED) {
+            throw new Rejection(ResultCode.HSM_ALREADY_REGISTERED, id);
+        }
+    }
+
+    private static void revoke(TxContext ctx, SignedTx tx) throws Rejection {
+        GovTxHandler.authorize(ctx, tx);
+        HsmRevoke r = Canonical.parse(HsmRevoke.parser(), tx.payload(), ResultCode.MALFORMED_PAYLOAD);
+        if (r.getHsmId().size() != 32) {
+            throw new Rejection(ResultCode.INVALID_HSM_ID, r.getHsmId().size() + " bytes");
+        }
+        int reasonBytes = r.getReason().getBytes(StandardCharsets.UTF_8).length;
+        if (reasonBytes == 0 || reasonBytes > MAX_REASON_BYTES) {
+            throw new Rejection(ResultCode.INVALID_REVOCATION_REASON, reasonBytes + " bytes");
+        }
+        byte[] hsmId = r.getHsmId().toByteArray();
+        HsmKeeper keeper = new HsmKeeper(ctx);
+        HsmRecord rec = keeper.find(hsmId);
+        if (rec == null) {
+            throw new Rejection(ResultCode.HSM_NOT_REGISTERED, HEX.formatHex(hsmId));
+        }
+        if (rec.getState() == HsmState.HSM_STATE_REVOKED) {
+            throw new Rejection(ResultCode.HSM_ALREADY_REVOKED, HEX.formatHex(hsmId));
+        }
+        keeper.setState(rec, HsmState.HSM_STATE_REVOKED, ctx.height(), "governance: " + r.getReason());
+        ctx.emit("hsm.revoked", "hsm_id", HEX.formatHex(hsmId), "manufacturer_id", HEX.formatHex(rec.getManufacturerId().toByteArray()),
+                "previous_state", rec.getState().name(), "reason", r.getReason(), "height", Long.toString(ctx.height()));
     }
 
     /** The EK certificate verified against one active root, and which manufacturer that root is. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import dev.teeledger.abci.hsm.HsmKeeper;
+import dev.teeledger.abci.hsm.HsmKeys;
 import dev.teeledger.abci.hsm.HsmTrust;
 import dev.teeledger.abci.hsm.RegistryHsmDirectory;
 import dev.teeledger.abci.hsm.VrfKeyBinding;
@@ -28,7 +29,7 @@ import org.bouncycastle.math.ec.ECPoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Record/index bookkeeping, paging, derived trust and the VRF key binding, below the join handler. */
+/** Record/list bookkeeping, derived trust and the VRF key binding, below the join handler. */
 class HsmKeeperTest {
     @TempDir
     Path tmp;
@@ -60,18 +61,26 @@ class HsmKeeperTest {
             }
             keeper.register(hsm(id(2, 9), m2));
 
-            List<byte[]> first = keeper.byManufacturer(m1, null, 2);
-            assertThat(first).containsExactly(id(1, 1), id(1, 2));
-            assertThat(keeper.byManufacturer(m1, first.get(1), 2)).containsExactly(id(1, 3), id(1, 4));
-            assertThat(keeper.byManufacturer(m1, id(1, 4), 2)).containsExactly(id(1, 5));
-            assertThat(keeper.byManufacturer(m1, id(1, 5), 2)).isEmpty();
-            assertThat(keeper.byManufacturer(m2, null, 100)).containsExactly(id(2, 9));
-            assertThat(keeper.byState(HsmState.HSM_STATE_PENDING, null, 100)).hasSize(6);
+            String byM1 = HsmKeys.byManufacturer(m1);
+            String pending = HsmKeys.byState(HsmState.HSM_STATE_PENDING);
+            // Join order is list order: ids 5, 4, 3, 2, 1.
+            assertThat(keeper.count(byM1)).isEqualTo(5);
+            assertThat(keeper.page(byM1, 0)).containsExactly(id(1, 5), id(1, 4), id(1, 3), id(1, 2), id(1, 1));
+            assertThat(keeper.page(byM1, 1)).isEmpty();
+            assertThat(keeper.page(HsmKeys.byManufacturer(m2), 0)).containsExactly(id(2, 9));
+            assertThat(keeper.count(pending)).isEqualTo(6);
+            assertThat(keeper.isMember(byM1, id(1, 3))).isTrue();
+            assertThat(keeper.isMember(byM1, id(2, 9))).isFalse();
 
             keeper.setState(keeper.find(id(1, 3)), HsmState.HSM_STATE_ACTIVE, 7);
             keeper.setState(keeper.find(id(1, 4)), HsmState.HSM_STATE_SUSPENDED, 7);
-            assertThat(keeper.byState(HsmState.HSM_STATE_PENDING, null, 100)).hasSize(4).doesNotContain(id(1, 3));
-            assertThat(keeper.byState(HsmState.HSM_STATE_ACTIVE, null, 100)).containsExactly(id(1, 3));
+            assertThat(keeper.count(pending)).isEqualTo(4);
+            assertThat(keeper.page(pending, 0)).hasSize(4).doesNotContain(id(1, 3), id(1, 4));
+            assertThat(keeper.page(HsmKeys.byState(HsmState.HSM_STATE_ACTIVE), 0)).containsExactly(id(1, 3));
+            assertThat(keeper.find(id(1, 3)).getStateHeight()).isEqualTo(7);
+            // A move to the current state changes nothing.
+            HsmRecord active = keeper.find(id(1, 3));
+            assertThat(keeper.setState(active, HsmState.HSM_STATE_ACTIVE, 9)).isEqualTo(active);
             assertThat(keeper.find(id(1, 3)).getStateHeight()).isEqualTo(7);
 
             assertThat(keeper.isTrusted(id(1, 3))).isTrue();
@@ -81,7 +90,7 @@ class HsmKeeperTest {
             // Revoking m1 is one write to the manufacturer record; no HSM record changes.
             byte[] before = keeper.find(id(1, 1)).toByteArray();
             mk.put(mk.find(m1).toBuilder().setStatus(ManufacturerStatus.MANUFACTURER_STATUS_REVOKED).setRevokedHeight(8).build());
-            for (byte[] h : keeper.byManufacturer(m1, null, 100)) {
+            for (byte[] h : keeper.page(byM1, 0)) {
                 assertThat(keeper.isTrusted(h)).isFalse();
             }
             assertThat(keeper.find(id(1, 1)).toByteArray()).isEqualTo(before);

@@ -4,7 +4,10 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import dev.teeledger.abci.LedgerNode;
+import dev.teeledger.abci.app.BlockTime;
 import dev.teeledger.abci.app.LedgerApplication;
+import dev.teeledger.abci.app.TxContext;
+import dev.teeledger.abci.state.WorkingSet;
 import dev.teeledger.abci.state.MerkleStore;
 import dev.teeledger.abci.state.StoreConfig;
 import dev.teeledger.protocol.merkle.SmtProof;
@@ -85,6 +88,23 @@ final class RegistryHarness implements AutoCloseable {
         app.commit(RequestCommit.getDefaultInstance());
         lastAppHash = res.getAppHash().toByteArray();
         return res;
+    }
+
+    /**
+     * Commits one block whose only content is {@code writes}, made directly through the store
+     * (as a module's keeper would), then an empty block through the app so that CheckTx sees the
+     * new state. For state that no transaction can produce in a unit test, e.g. joined HSMs
+     * (a valid join needs a live TPM's node key) or the attestation module's writes.
+     */
+    void seed(java.util.function.Consumer<TxContext> writes) throws Exception {
+        height++;
+        time = time.plusSeconds(1);
+        WorkingSet ws = store.newWorkingSet();
+        writes.accept(new TxContext(height, new BlockTime(time.getEpochSecond(), time.getNano()), CHAIN, ws));
+        byte[] root = ws.rootHash();
+        store.commit(ws, height, store.appMetadata());
+        lastAppHash = root;
+        block();
     }
 
     /** Runs one block of governance transactions that must all pass, advancing the nonce. */

@@ -122,9 +122,28 @@ public final class VerifiedQueryClient {
    */
   public VerifiedValue query(String path, byte[] key)
       throws ChainRpcException, LightClientException {
+    return query(path, key, 0);
+  }
+
+  /**
+   * Queries {@code key} under {@code path} in the state after block {@code height} (0 = the
+   * latest) and verifies the answer against header {@code height + 1}. Reading several keys at
+   * one height gives a consistent snapshot, e.g. a list's count and all its pages. The height
+   * must still be retained by the node, and header {@code height + 1} must be younger than
+   * {@link Options#maxHeaderAge}.
+   *
+   * @throws LightClientException as {@link #query(String, byte[])}, and HEIGHT_MISMATCH if the
+   *     node answers for another height
+   * @throws IllegalArgumentException if {@code height} is negative
+   */
+  public VerifiedValue query(String path, byte[] key, long height)
+      throws ChainRpcException, LightClientException {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(key, "key");
-    AbciQueryResult answer = rpc.abciQuery(path, key, 0, true);
+    if (height < 0) {
+      throw new IllegalArgumentException("height must be >= 0 (0 = latest), got " + height);
+    }
+    AbciQueryResult answer = rpc.abciQuery(path, key, height, true);
     // An absent key is answered NOT_FOUND together with an absence proof, verified below.
     boolean absent = answer.code() == ResultCode.NOT_FOUND.code();
     if (answer.code() != 0 && !absent) {
@@ -138,17 +157,18 @@ public final class VerifiedQueryClient {
           "answer is for key " + HexFormat.of().formatHex(answer.key()) + ", asked "
               + HexFormat.of().formatHex(key));
     }
-    long height = answer.height();
-    if (height <= 0) {
-      throw new LightClientException(HEIGHT_MISMATCH, "answer has height " + height);
+    long answered = answer.height();
+    if (answered <= 0 || (height != 0 && answered != height)) {
+      throw new LightClientException(
+          HEIGHT_MISMATCH, "answer has height " + answered + (height == 0 ? "" : ", asked " + height));
     }
 
-    awaitHeight(height + 1);
-    CommitResponse commit = rpc.commit(height + 1);
+    awaitHeight(answered + 1);
+    CommitResponse commit = rpc.commit(answered + 1);
     long committed = commit.signedHeader().getHeader().getHeight();
-    if (committed != height + 1) {
+    if (committed != answered + 1) {
       throw new LightClientException(
-          HEIGHT_MISMATCH, "asked for header " + (height + 1) + ", got " + committed);
+          HEIGHT_MISMATCH, "asked for header " + (answered + 1) + ", got " + committed);
     }
     Instant now = clock.instant();
     VerifiedHeader header = headers.verifyTrusted(commit.signedHeader(), trusted, now);
@@ -160,7 +180,7 @@ public final class VerifiedQueryClient {
     }
     byte[] value = absent ? null : answer.value();
     proofs.verify(answer.proofOps(), key, value, header.appHash());
-    return new VerifiedValue(key, value, height, header);
+    return new VerifiedValue(key, value, answered, header);
   }
 
   /** Polls {@code /status} until the node has committed {@code height}, within the bound. */

@@ -78,6 +78,21 @@ class VerifiedQueryClientTest {
   }
 
   @Test
+  void queriesAPinnedHeightAndVerifiesAgainstTheNextHeader() throws Exception {
+    VerifiedQueryClient.VerifiedValue v = client.query("/store", KEY, H);
+    assertThat(v.value()).isEqualTo(VALUE);
+    assertThat(v.height()).isEqualTo(H);
+    assertThat(v.header().height()).isEqualTo(H + 1);
+    assertThat(node.requests().get(0).get("params").get("height").asText()).isEqualTo(Long.toString(H));
+  }
+
+  @Test
+  void rejectsAnAnswerForAnotherHeightThanAsked() {
+    expect(() -> client.query("/store", KEY, H - 1), Reason.HEIGHT_MISMATCH);
+    assertThatThrownBy(() -> client.query("/store", KEY, -1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void returnsVerifiedAbsence() throws Exception {
     servedValue = null;
     servedHeader = headerWithAppHash(root(null, new byte[] {9}));

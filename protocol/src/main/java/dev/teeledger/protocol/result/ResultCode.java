@@ -74,6 +74,11 @@ public enum ResultCode {
     HSM_ALREADY_REGISTERED(316, "an HSM with this EK is already registered"),
     JOIN_SIGNER_NOT_NODE_KEY(317, "a join is signed by its node key alone"),
     INVALID_SIDECAR_ENDPOINT(318, "sidecar endpoint must be 1 to 256 bytes of printable ASCII"),
+    HSM_NOT_REGISTERED(319, "no registered HSM has this id"),
+    HSM_ALREADY_REVOKED(320, "this HSM is revoked"),
+    INVALID_HSM_ID(321, "HSM id must be 32 bytes (SHA-256 of the EK SubjectPublicKeyInfo)"),
+    HSM_REVOKED_CANNOT_REJOIN(322, "this EK belongs to an HSM revoked by governance and can never join again"),
+    TOO_MANY_MEASURED_FIRMWARE(323, "more than 64 measured firmware hashes for one HSM"),
 
     // --- firmware (400-499) ---
     INVALID_FIRMWARE_COMPONENT(400, "component must be 1 to 64 bytes of [a-z0-9._-]"),

@@ -40,8 +40,7 @@ public final class JoinTransactions {
 
     /** A signed {@code TX_TYPE_HSM_JOIN} for this TPM with a fresh VRF key, as its node key signs it. */
     public static byte[] join(String chainId, ProvisionedTpm tpm) throws IOException {
-        byte[] vrfKey = P256.G.multiply(new BigInteger(250, new SecureRandom()).add(BigInteger.ONE)).getEncoded(true);
-        return join(chainId, tpm, vrfKey);
+        return join(chainId, tpm, freshVrfKey());
     }
 
     /**
@@ -49,13 +48,27 @@ public final class JoinTransactions {
      * keep the VRF secret to vote with later.
      */
     public static byte[] join(String chainId, ProvisionedTpm tpm, byte[] vrfPublicKey) throws IOException {
+        return join(chainId, tpm, tpm.ekCertificate(), java.util.List.of(tpm.intermediateCertificate()), vrfPublicKey);
+    }
+
+    /**
+     * The same join with another EK certificate for the TPM's EK and its intermediates, e.g. one
+     * re-issued by another manufacturer root ({@code fixtures.TestManufacturerCa}) for a re-join.
+     */
+    public static byte[] join(String chainId, ProvisionedTpm tpm, byte[] ekCertificate, java.util.List<byte[]> intermediates)
+            throws IOException {
+        return join(chainId, tpm, ekCertificate, intermediates, freshVrfKey());
+    }
+
+    private static byte[] join(String chainId, ProvisionedTpm tpm, byte[] ekCertificate, java.util.List<byte[]> intermediates,
+            byte[] vrfPublicKey) throws IOException {
         byte[] hsmId = hsmId(tpm);
         byte[] vrfKey = vrfPublicKey.clone();
         BigInteger[] rs = tpmSign(tpm, VrfKeyBinding.message(chainId, hsmId, vrfKey));
         byte[] vrfSig = new DERSequence(new ASN1Integer[] {new ASN1Integer(rs[0]), new ASN1Integer(rs[1])}).getEncoded();
-        HsmJoin join = HsmJoin.newBuilder()
-                .setEkCertificate(ByteString.copyFrom(tpm.ekCertificate()))
-                .addIntermediates(ByteString.copyFrom(tpm.intermediateCertificate()))
+        HsmJoin.Builder builder = HsmJoin.newBuilder().setEkCertificate(ByteString.copyFrom(ekCertificate));
+        intermediates.forEach(c -> builder.addIntermediates(ByteString.copyFrom(c)));
+        HsmJoin join = builder
                 .setEkPublic(ByteString.copyFrom(tpm.ekPublic()))
                 .setAkPublic(ByteString.copyFrom(tpm.akPublic()))
                 .setNodeKeyPublic(ByteString.copyFrom(tpm.nodeKeyPublic()))
@@ -66,6 +79,10 @@ public final class JoinTransactions {
                 .setSidecarEndpoint("https://hsm-" + tpm.index() + ".test:8443")
                 .build();
         return TxBuilder.forChain(chainId).type(TxType.TX_TYPE_HSM_JOIN).payload(join).nonce(0).signer(nodeSigner(tpm)).build();
+    }
+
+    private static byte[] freshVrfKey() {
+        return P256.G.multiply(new BigInteger(250, new SecureRandom()).add(BigInteger.ONE)).getEncoded(true);
     }
 
     /** The TPM's node key as a transaction signer (low-S P-256, as the chain requires). */

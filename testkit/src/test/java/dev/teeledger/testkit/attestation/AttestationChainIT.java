@@ -32,6 +32,7 @@ import dev.teeledger.protocol.tx.TxBuilder;
 import dev.teeledger.protocol.tx.v1.AttestationVote;
 import dev.teeledger.protocol.tx.v1.BootstrapActivation;
 import dev.teeledger.protocol.tx.v1.FirmwareApprove;
+import dev.teeledger.protocol.tx.v1.FirmwareRetire;
 import dev.teeledger.protocol.tx.v1.ManufacturerAdd;
 import dev.teeledger.protocol.tx.v1.TpmClock;
 import dev.teeledger.protocol.tx.v1.TxType;
@@ -268,6 +269,23 @@ class AttestationChainIT {
         byHeight.values().forEach(list -> list.forEach(Runnable::run));
         for (int i = 0; i < N; i++) {
             assertThat(verifiedBalance(ids[i])).as("balance of HSM %d", i).isEqualTo(expected[i]);
+        }
+
+        // Governance retires the firmware: every ACTIVE HSM last attested running it is
+        // SUSPENDED at the end of that block, found through the registry's by-firmware list.
+        List<Integer> runningIt = new ArrayList<>();
+        for (int i = 0; i < N; i++) {
+            JsonNode last = ChainTxs.query(chain, "/attestation/last/" + HEX.formatHex(ids[i]), new byte[0], 0, false);
+            if (state(i) == HsmState.HSM_STATE_ACTIVE && last.path("code").asInt() == 0) {
+                runningIt.add(i);
+            }
+        }
+        assertThat(runningIt).as("the attested HSMs").contains(4, 5, 6);
+        gov(TxType.TX_TYPE_FIRMWARE_RETIRE, FirmwareRetire.newBuilder()
+                .setSha256(ByteString.copyFrom(logs.get(0).get(0).sha256())).setReason("CVE in hsm-fw 1.0").build());
+        chain.waitForHeight(chain.height() + 2, java.time.Duration.ofSeconds(30));
+        for (int i : runningIt) {
+            assertThat(state(i)).as("HSM %d ran the retired firmware", i).isEqualTo(HsmState.HSM_STATE_SUSPENDED);
         }
     }
 
