@@ -35,6 +35,7 @@ public final class CreditQueries {
                 .fixed("/credit/cap", GovKeys.param(Param.CREDIT_CAP.id()))
                 .fixed("/credit/last_normalization", CreditKeys.LAST_NORMALIZATION)
                 .prefix("/credit/balance/", (rest, data) -> CreditKeys.account(hex32(rest)))
+                .prefix("/credit/history/", (rest, data) -> CreditKeys.history(hex32(rest)))
                 .prefix("/credit/reporter/", (rest, data) -> CreditKeys.reporter(hex32(rest)))
                 .prefix("/credit/nonce/", (rest, data) -> CreditKeys.nonce(hex32(rest)))
                 .prefix("/credit/report/", (rest, data) -> CreditKeys.report(hex32(rest)));
