@@ -1,5 +1,6 @@
 package dev.teeledger.bench.vrf;
 
+import dev.teeledger.protocol.attestation.Sortition;
 import dev.teeledger.protocol.vrf.EcVrf;
 import dev.teeledger.protocol.vrf.EcVrfKeyPair;
 import dev.teeledger.protocol.vrf.EcVrfPublicKey;
@@ -39,8 +40,10 @@ import org.openjdk.jmh.annotations.State;
  * described in docs/benchmarks.md, section "ECVRF".
  *
  * <p>{@code voteCheck} is what block execution pays per vote: one ECDSA P-256 signature check
- * (BouncyCastle lightweight API, cached public key) plus one VRF verification with a cached
- * {@link EcVrfPublicKey}; {@code voteCheckFreshKeys} decodes both keys from bytes every time.
+ * (BouncyCastle lightweight API, cached public key), one VRF verification with a cached
+ * {@link EcVrfPublicKey} over the round's sortition input ({@link Sortition#alpha}), and the
+ * selection test ({@link Sortition#selected}); {@code voteCheckFreshKeys} decodes both keys
+ * from bytes every time.
  *
  * <p>{@link #main} runs the same operations outside JMH and divides by the thread's CPU time
  * instead of wall time. That figure is comparable with {@code openssl speed}, which also counts
@@ -51,6 +54,11 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class EcVrfBenchmark {
+  /** A verifier holding 1/50 of the credit, τ = 7: the defaults on a 50-HSM network. */
+  private static final BigInteger WEIGHT = BigInteger.valueOf(1_000_000);
+  private static final BigInteger TOTAL_SHARES = BigInteger.valueOf(50_000_000);
+  private static final int COMMITTEE = 7;
+
 
   private byte[] secretKey;
   private EcVrfKeyPair keyPair;
@@ -75,8 +83,9 @@ public class EcVrfBenchmark {
     secretKey = keyPair.secretKey();
     publicKey = keyPair.publicKey();
     publicKeyBytes = publicKey.encoded();
-    alpha = new byte[32]; // a round seed is a 32-byte hash
-    random.nextBytes(alpha);
+    byte[] seed = new byte[32]; // a round seed is a 32-byte hash
+    random.nextBytes(seed);
+    alpha = Sortition.alpha("bench-chain", 1234, seed);
     proof = keyPair.prove(alpha);
 
     // A vote-sized message signed with ECDSA P-256 / SHA-256.
@@ -154,22 +163,22 @@ public class EcVrfBenchmark {
     return lightweightVerify(decodeEcdsaKey());
   }
 
-  /** One vote with keys kept across calls: ECDSA signature plus VRF proof. */
+  /** One vote with keys kept across calls: ECDSA signature, VRF proof and the selection test. */
   @Benchmark
-  public byte[] voteCheck() throws VrfException {
+  public boolean voteCheck() throws VrfException {
     if (!lightweightVerify(lwPublicKey)) {
       throw new IllegalStateException("signature did not verify");
     }
-    return EcVrf.verify(publicKey, proof, alpha);
+    return Sortition.selected(EcVrf.verify(publicKey, proof, alpha), WEIGHT, TOTAL_SHARES, COMMITTEE);
   }
 
   /** One vote with both keys decoded from wire bytes: the cold-cache worst case. */
   @Benchmark
-  public byte[] voteCheckFreshKeys() throws VrfException {
+  public boolean voteCheckFreshKeys() throws VrfException {
     if (!lightweightVerify(decodeEcdsaKey())) {
       throw new IllegalStateException("signature did not verify");
     }
-    return EcVrf.verify(publicKeyBytes, proof, alpha);
+    return Sortition.selected(EcVrf.verify(publicKeyBytes, proof, alpha), WEIGHT, TOTAL_SHARES, COMMITTEE);
   }
 
   private boolean jcaVerify() throws GeneralSecurityException {
