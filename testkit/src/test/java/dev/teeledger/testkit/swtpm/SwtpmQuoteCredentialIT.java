@@ -136,6 +136,16 @@ class SwtpmQuoteCredentialIT {
         expect(Reason.BAD_SIGNATURE, () -> verifier.verify(otherTpm.ak(), null, nonce, SELECTION, q.attest(),
                 q.signature(), encoded, allow, null));
         assertThat(fixture.checkQuote(otherTpm, q.attest(), q.signature(), q.pcrs(), nonce)).isFalse();
+        // A genuine attestation of another type (the AK's TPM2_Certify of the node key, validly
+        // signed by the same AK) presented as a quote: both refuse.
+        expect(Reason.WRONG_ATTEST_TYPE, () -> verifier.verify(tpm.ak(), null, nonce, SELECTION, tpm.certifyAttest(),
+                tpm.certifySignature(), encoded, allow, null));
+        assertThat(fixture.checkQuote(tpm, tpm.certifyAttest(), tpm.certifySignature(), q.pcrs(), nonce)).isFalse();
+        // A log whose firmware entry was altered does not replay to the quoted PCR.
+        List<Entry> altered = new ArrayList<>(log);
+        altered.set(0, entry(Kind.FIRMWARE, "hsm-fw-1.0-patched"));
+        expect(Reason.PCR_DIGEST_MISMATCH, () -> verifier.verify(tpm.ak(), null, nonce, SELECTION, q.attest(),
+                q.signature(), MeasurementLog.of(altered).encode(), allow, null));
         // A log that omits the WASM module does not replay to the quoted PCR.
         expect(Reason.PCR_DIGEST_MISMATCH, () -> verifier.verify(tpm.ak(), null, nonce, SELECTION, q.attest(),
                 q.signature(), MeasurementLog.of(log.subList(0, 1)).encode(), allow, null));
