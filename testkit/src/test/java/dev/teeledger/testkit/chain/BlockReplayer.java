@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,9 +43,12 @@ final class BlockReplayer {
                     .setAppStateBytes(ByteString.copyFrom(json.writeValueAsBytes(genesis.path("app_state"))))
                     .build());
             for (long h = 1; h <= lastHeight; h++) {
-                JsonNode block = chain.rpc("/block?height=" + h).path("result").path("block");
+                JsonNode result = chain.rpc("/block?height=" + h).path("result");
+                JsonNode block = result.path("block");
                 Instant time = Instant.parse(block.path("header").path("time").asText());
+                // The block hash is an input of the state (attestation round seeds): replay it too.
                 RequestFinalizeBlock.Builder req = RequestFinalizeBlock.newBuilder().setHeight(h)
+                        .setHash(ByteString.copyFrom(HexFormat.of().parseHex(result.path("block_id").path("hash").asText())))
                         .setTime(Timestamp.newBuilder().setSeconds(time.getEpochSecond()).setNanos(time.getNano()));
                 for (JsonNode tx : block.path("data").path("txs")) {
                     req.addTxs(ByteString.copyFrom(Base64.getDecoder().decode(tx.asText())));
