@@ -42,6 +42,11 @@ public final class EcdsaP256KeyPair implements Signer {
         return new EcdsaP256KeyPair(new BigInteger(1, scalar32));
     }
 
+    /** The private scalar as 32 big-endian bytes, for key files (tools and tests only). */
+    public byte[] scalar() {
+        return BigIntegers.asUnsignedByteArray(32, d);
+    }
+
     @Override
     public PublicKey publicKey() {
         return publicKey;
