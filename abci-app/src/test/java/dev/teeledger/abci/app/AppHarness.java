@@ -9,8 +9,8 @@ import dev.teeledger.protocol.sig.Ed25519KeyPair;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import tendermint.abci.Types.RequestCommit;
@@ -52,12 +52,7 @@ final class AppHarness implements AutoCloseable {
     }
 
     String genesisJson(int threshold) {
-        StringBuilder keys = new StringBuilder();
-        for (Ed25519KeyPair k : gov) {
-            keys.append(keys.length() == 0 ? "" : ",").append('"')
-                    .append(Base64.getEncoder().encodeToString(k.publicKey().getKey().toByteArray())).append('"');
-        }
-        return "{\"governance\":{\"threshold\":" + threshold + ",\"keys\":[" + keys + "]},\"params\":{\"tx.max_signers\":\"8\"}}";
+        return TestGenesis.appState(gov, threshold, Map.of("tx.max_signers", "8"));
     }
 
     byte[] initChain() {

@@ -5,6 +5,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import dev.teeledger.abci.LedgerNode;
 import dev.teeledger.abci.app.LedgerApplication;
+import dev.teeledger.abci.app.TestGenesis;
 import dev.teeledger.abci.credit.CreditKeeper;
 import dev.teeledger.abci.hsm.HsmKeeper;
 import dev.teeledger.abci.manufacturer.ManufacturerKeeper;
@@ -35,7 +36,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -71,22 +71,10 @@ final class AttestationHarness implements AutoCloseable {
     byte[] lastAppHash;
 
     AttestationHarness(Path dir, Map<String, Long> params) throws Exception {
-        for (int i = 0; i < 3; i++) {
-            byte[] seed = new byte[32];
-            seed[0] = (byte) (i + 1);
-            gov.add(Ed25519KeyPair.fromSeed(seed));
-        }
+        gov.addAll(TestGenesis.governanceKeys(3));
         store = MerkleStore.open(dir, StoreConfig.keepRecent(0));
         app = LedgerNode.createApplication(store, pool);
-        StringBuilder keys = new StringBuilder();
-        for (Ed25519KeyPair k : gov) {
-            keys.append(keys.length() == 0 ? "" : ",").append('"')
-                    .append(Base64.getEncoder().encodeToString(k.publicKey().getKey().toByteArray())).append('"');
-        }
-        StringBuilder ps = new StringBuilder();
-        params.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-                ps.append(ps.length() == 0 ? "" : ",").append('"').append(e.getKey()).append("\":\"").append(e.getValue()).append('"'));
-        String genesis = "{\"governance\":{\"threshold\":2,\"keys\":[" + keys + "]},\"params\":{" + ps + "}}";
+        String genesis = TestGenesis.appState(gov, 2, params);
         lastAppHash = app.initChain(RequestInitChain.newBuilder().setChainId(CHAIN).setInitialHeight(1)
                 .setAppStateBytes(ByteString.copyFrom(genesis, StandardCharsets.UTF_8)).build()).getAppHash().toByteArray();
         block();

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import dev.teeledger.abci.LedgerNode;
 import dev.teeledger.abci.app.LedgerApplication;
+import dev.teeledger.abci.app.TestGenesis;
 import dev.teeledger.abci.state.MerkleStore;
 import dev.teeledger.abci.state.StoreConfig;
 import dev.teeledger.protocol.sig.Ed25519KeyPair;
@@ -18,7 +19,6 @@ import dev.teeledger.protocol.tx.v1.TxType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -40,11 +40,7 @@ final class CreditHarness implements AutoCloseable {
     long height;
 
     CreditHarness(Path dir) throws Exception {
-        for (int i = 0; i < 3; i++) {
-            byte[] seed = new byte[32];
-            seed[0] = (byte) (i + 1);
-            gov.add(Ed25519KeyPair.fromSeed(seed));
-        }
+        gov.addAll(TestGenesis.governanceKeys(3));
         store = MerkleStore.open(dir, StoreConfig.keepRecent(0));
         // Credit rules are tested on made-up HSM ids; the registry's own check is tested with
         // real TPM evidence in the registry tests and in the chain ITs.
@@ -52,15 +48,7 @@ final class CreditHarness implements AutoCloseable {
     }
 
     byte[] initChain(Map<String, String> params) {
-        StringBuilder keys = new StringBuilder();
-        for (Ed25519KeyPair k : gov) {
-            keys.append(keys.length() == 0 ? "" : ",").append('"')
-                    .append(Base64.getEncoder().encodeToString(k.publicKey().getKey().toByteArray())).append('"');
-        }
-        StringBuilder ps = new StringBuilder();
-        params.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-                ps.append(ps.length() == 0 ? "" : ",").append('"').append(e.getKey()).append("\":\"").append(e.getValue()).append('"'));
-        String genesis = "{\"governance\":{\"threshold\":2,\"keys\":[" + keys + "]},\"params\":{" + ps + "}}";
+        String genesis = TestGenesis.appState(gov, 2, params);
         return app.initChain(RequestInitChain.newBuilder().setChainId(CHAIN).setInitialHeight(1)
                 .setAppStateBytes(ByteString.copyFrom(genesis, StandardCharsets.UTF_8)).build()).getAppHash().toByteArray();
     }

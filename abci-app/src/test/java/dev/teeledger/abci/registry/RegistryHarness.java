@@ -6,6 +6,7 @@ import com.google.protobuf.Timestamp;
 import dev.teeledger.abci.LedgerNode;
 import dev.teeledger.abci.app.BlockTime;
 import dev.teeledger.abci.app.LedgerApplication;
+import dev.teeledger.abci.app.TestGenesis;
 import dev.teeledger.abci.app.TxContext;
 import dev.teeledger.abci.state.WorkingSet;
 import dev.teeledger.abci.state.MerkleStore;
@@ -19,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,19 +49,10 @@ final class RegistryHarness implements AutoCloseable {
     byte[] lastAppHash;
 
     RegistryHarness(Path dir) throws Exception {
-        for (int i = 0; i < 3; i++) {
-            byte[] seed = new byte[32];
-            seed[0] = (byte) (i + 1);
-            gov.add(Ed25519KeyPair.fromSeed(seed));
-        }
+        gov.addAll(TestGenesis.governanceKeys(3));
         store = MerkleStore.open(dir, StoreConfig.keepRecent(0));
         app = LedgerNode.createApplication(store, pool);
-        StringBuilder keys = new StringBuilder();
-        for (Ed25519KeyPair k : gov) {
-            keys.append(keys.length() == 0 ? "" : ",").append('"')
-                    .append(Base64.getEncoder().encodeToString(k.publicKey().getKey().toByteArray())).append('"');
-        }
-        String genesis = "{\"governance\":{\"threshold\":2,\"keys\":[" + keys + "]},\"params\":{}}";
+        String genesis = TestGenesis.appState(gov, 2, java.util.Map.of());
         lastAppHash = app.initChain(RequestInitChain.newBuilder().setChainId(CHAIN).setInitialHeight(1)
                 .setAppStateBytes(ByteString.copyFrom(genesis, StandardCharsets.UTF_8)).build()).getAppHash().toByteArray();
     }

@@ -193,117 +193,112 @@ final class Proposals {
         }
     }
 
-    @Command(name = "hsm-revoke", description = "Revoke one HSM for good.")
-    static final class HsmRevoke extends GovCommand.ProposeBase {
+    /** The proposals about one HSM that carry only its id and a reason. */
+    abstract static class HsmProposal extends GovCommand.ProposeBase {
         @Option(names = "--id", required = true, description = "HSM id, hex")
         String id;
 
-        @Option(names = "--reason", required = true)
+        @Option(names = "--reason", required = true, description = "1 to 256 bytes, recorded on chain")
         String reason;
 
+        abstract Message payload(ByteString hsmId, String reason);
+
+        abstract String verb();
+
+        @Override
+        Message payload() {
+            return payload(hex(id), reason);
+        }
+
+        @Override
+        String summary() {
+            return verb() + " HSM " + id;
+        }
+    }
+
+    @Command(name = "hsm-revoke", description = "Revoke one HSM for good.")
+    static final class HsmRevoke extends HsmProposal {
         @Override
         TxType type() {
             return TxType.TX_TYPE_HSM_REVOKE;
         }
 
         @Override
-        Message payload() {
-            return dev.teeledger.protocol.tx.v1.HsmRevoke.newBuilder().setHsmId(hex(id)).setReason(reason).build();
+        Message payload(ByteString hsmId, String why) {
+            return dev.teeledger.protocol.tx.v1.HsmRevoke.newBuilder().setHsmId(hsmId).setReason(why).build();
         }
 
         @Override
-        String summary() {
-            return "revoke HSM " + id;
+        String verb() {
+            return "revoke";
         }
     }
 
     @Command(name = "attestation-request", description = "Open an attestation round for an HSM now.")
-    static final class AttestationRequest extends GovCommand.ProposeBase {
-        @Option(names = "--id", required = true, description = "HSM id, hex")
-        String id;
-
-        @Option(names = "--reason", required = true)
-        String reason;
-
+    static final class AttestationRequest extends HsmProposal {
         @Override
         TxType type() {
             return TxType.TX_TYPE_ATTESTATION_REQUEST;
         }
 
         @Override
-        Message payload() {
-            return dev.teeledger.protocol.tx.v1.AttestationRequest.newBuilder().setHsmId(hex(id)).setReason(reason).build();
+        Message payload(ByteString hsmId, String why) {
+            return dev.teeledger.protocol.tx.v1.AttestationRequest.newBuilder().setHsmId(hsmId).setReason(why).build();
         }
 
         @Override
-        String summary() {
-            return "attest HSM " + id;
+        String verb() {
+            return "attest";
         }
     }
 
     @Command(name = "bootstrap", description = "Activate a PENDING HSM without a round (a network's first verifiers).")
-    static final class Bootstrap extends GovCommand.ProposeBase {
-        @Option(names = "--id", required = true, description = "HSM id, hex")
-        String id;
-
-        @Option(names = "--reason", required = true)
-        String reason;
-
+    static final class Bootstrap extends HsmProposal {
         @Override
         TxType type() {
             return TxType.TX_TYPE_ATTESTATION_BOOTSTRAP;
         }
 
         @Override
-        Message payload() {
-            return dev.teeledger.protocol.tx.v1.BootstrapActivation.newBuilder().setHsmId(hex(id)).setReason(reason).build();
+        Message payload(ByteString hsmId, String why) {
+            return dev.teeledger.protocol.tx.v1.BootstrapActivation.newBuilder().setHsmId(hsmId).setReason(why).build();
         }
 
         @Override
-        String summary() {
-            return "bootstrap HSM " + id;
+        String verb() {
+            return "bootstrap";
         }
     }
 
-    @Command(name = "reporter-authorize", description = "Authorise an activity reporter key.")
-    static final class ReporterAuthorize extends GovCommand.ProposeBase {
+    /** Authorising and withdrawing a reporter differ only in their type. */
+    abstract static class ReporterProposal extends GovCommand.ProposeBase {
         @Option(names = "--key", required = true, description = "base64 public key (32-byte Ed25519 or 33-byte compressed P-256)")
         String key;
 
         @Override
-        TxType type() {
-            return TxType.TX_TYPE_CREDIT_REPORTER_AUTHORIZE;
-        }
-
-        @Override
         Message payload() {
             return ReporterChange.newBuilder().setKey(anyKey(key)).build();
         }
 
         @Override
         String summary() {
-            return "authorise reporter " + key;
+            return (type() == TxType.TX_TYPE_CREDIT_REPORTER_AUTHORIZE ? "authorise" : "revoke") + " reporter " + key;
+        }
+    }
+
+    @Command(name = "reporter-authorize", description = "Authorise an activity reporter key.")
+    static final class ReporterAuthorize extends ReporterProposal {
+        @Override
+        TxType type() {
+            return TxType.TX_TYPE_CREDIT_REPORTER_AUTHORIZE;
         }
     }
 
     @Command(name = "reporter-revoke", description = "Withdraw an activity reporter key.")
-    static final class ReporterRevoke extends GovCommand.ProposeBase {
-        @Option(names = "--key", required = true, description = "base64 public key")
-        String key;
-
+    static final class ReporterRevoke extends ReporterProposal {
         @Override
         TxType type() {
             return TxType.TX_TYPE_CREDIT_REPORTER_REVOKE;
-        }
-
-        @Override
-        Message payload() {
-            return ReporterChange.newBuilder().setKey(anyKey(key)).build();
-        }
-
-        @Override
-        String summary() {
-            return "revoke reporter " + key;
         }
     }
 
