@@ -496,16 +496,25 @@ public final class MerkleStore implements AutoCloseable {
         ensureOpen();
         Head h = head;
         long bytes = 0;
+        long jobs = 0;
         for (ColumnFamilyHandle cf : List.of(meta, flat, nodes, stale)) {
             try {
                 bytes += db.getLongProperty(cf, "rocksdb.total-sst-files-size");
                 bytes += db.getLongProperty(cf, "rocksdb.cur-size-all-mem-tables");
+                jobs += db.getLongProperty(cf, "rocksdb.compaction-pending");
+                jobs += db.getLongProperty(cf, "rocksdb.mem-table-flush-pending");
             } catch (RocksDBException e) {
                 // Statistics are best effort; a missing property must not break metrics.
             }
         }
+        try {
+            jobs += db.getLongProperty("rocksdb.num-running-compactions");
+            jobs += db.getLongProperty("rocksdb.num-running-flushes");
+        } catch (RocksDBException e) {
+            // As above.
+        }
         return new StoreStats(h.version(), h.oldest(), h.keyCount(), bytes, cache.size(),
-                pruneFailures.get(), nodeDiskReads.get(), values.size());
+                pruneFailures.get(), nodeDiskReads.get(), values.size(), (int) jobs);
     }
 
     /** The directory the store lives in. */
