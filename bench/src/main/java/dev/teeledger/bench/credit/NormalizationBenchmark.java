@@ -147,6 +147,78 @@ public class NormalizationBenchmark {
         return ws.rootHash();
     }
 
+    /**
+     * Interleaved driver for a shared, loaded machine: builds one store per size in one JVM, then
+     * measures {@code indexed} and {@code indexedStateOnly} in rounds that visit every size in
+     * turn (rotating the order), so that load changing over time hits all sizes alike. Reports
+     * per size the median and quartiles of thread CPU time per operation (less sensitive than
+     * wall time to other processes taking the cores) and the median wall time.
+     *
+     * <p>Arguments: rounds, operations per round, then the sizes (default 30 2000 1000 10000
+     * 100000 1000000).
+     */
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        int perRound = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
+        int[] sizes = args.length > 2
+                ? java.util.Arrays.stream(args, 2, args.length).mapToInt(Integer::parseInt).toArray()
+                : new int[] {1_000, 10_000, 100_000, 1_000_000};
+        NormalizationBenchmark[] benches = new NormalizationBenchmark[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            benches[i] = new NormalizationBenchmark();
+            benches[i].accounts = sizes[i];
+            long t0 = System.nanoTime();
+            benches[i].setUp();
+            System.out.printf("setup %,d accounts: %.1f s%n", sizes[i], (System.nanoTime() - t0) / 1e9);
+        }
+        for (NormalizationBenchmark b : benches) {
+            awaitQuietStore(b.store);
+        }
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        String[] modes = {"indexed", "indexedStateOnly"};
+        double[][][] cpu = new double[modes.length][sizes.length][rounds];
+        double[][][] wall = new double[modes.length][sizes.length][rounds];
+        int sink = 0;
+        for (int r = -5; r < rounds; r++) { // 5 warm-up rounds
+            for (int k = 0; k < sizes.length; k++) {
+                int i = (k + Math.floorMod(r, sizes.length)) % sizes.length;
+                for (int m = 0; m < modes.length; m++) {
+                    NormalizationBenchmark b = benches[i];
+                    long c0 = threads.getCurrentThreadCpuTime();
+                    long w0 = System.nanoTime();
+                    for (int n = 0; n < perRound; n++) {
+                        sink += m == 0 ? b.indexed()[0] : b.indexedStateOnly().size();
+                    }
+                    if (r >= 0) {
+                        cpu[m][i][r] = (threads.getCurrentThreadCpuTime() - c0) / 1e3 / perRound;
+                        wall[m][i][r] = (System.nanoTime() - w0) / 1e3 / perRound;
+                    }
+                }
+            }
+        }
+        System.out.printf("%-18s %10s %12s %12s %12s %12s %10s%n", "mode", "accounts", "cpu p25 us",
+                "cpu median", "cpu p75", "wall median", "vs first");
+        for (int m = 0; m < modes.length; m++) {
+            double base = 0;
+            for (int i = 0; i < sizes.length; i++) {
+                double[] c = cpu[m][i].clone();
+                double[] w = wall[m][i].clone();
+                java.util.Arrays.sort(c);
+                java.util.Arrays.sort(w);
+                double median = c[rounds / 2];
+                if (i == 0) {
+                    base = median;
+                }
+                System.out.printf("%-18s %10d %12.2f %12.2f %12.2f %12.2f %9.2fx%n", modes[m], sizes[i],
+                        c[rounds / 4], median, c[(3 * rounds) / 4], w[rounds / 2], median / base);
+            }
+        }
+        System.out.println("(sink " + (sink & 1) + ")");
+        for (NormalizationBenchmark b : benches) {
+            b.tearDown();
+        }
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         store.close();
