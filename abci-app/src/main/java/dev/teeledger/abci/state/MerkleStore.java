@@ -45,7 +45,7 @@ import org.rocksdb.WriteOptions;
  * crash at any point leaves either the previous or the new version, never a mix. The root
  * depends only on the set of key-value pairs. A write costs O(log n) hashes in its own
  * sub-store of n keys plus a constant for the top-level tree, whatever the other sub-stores
- * hold; latest reads of hot keys are answered from an in-memory {@link ValueCache}. Versions older than
+ * hold; latest reads of hot keys are answered from an in-memory value cache (ADR 0008). Versions older than
  * {@link StoreConfig#keepRecentVersions()} are pruned after each commit (JMT-style stale-node
  * index; see ADR 0002). {@code commit} and {@code newWorkingSet} are for one thread (the
  * consensus connection); reads, proofs and stats may run concurrently from other threads.
