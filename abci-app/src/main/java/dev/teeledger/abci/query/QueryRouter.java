@@ -5,6 +5,7 @@ import dev.teeledger.abci.state.MerkleStore;
 import dev.teeledger.abci.state.ProvenValue;
 import dev.teeledger.abci.state.StoreException;
 import dev.teeledger.protocol.merkle.SmtProof;
+import dev.teeledger.protocol.merkle.StateProof;
 import dev.teeledger.protocol.result.Rejection;
 import dev.teeledger.protocol.result.ResultCode;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +19,14 @@ import tendermint.crypto.ProofOuterClass.ProofOps;
 /**
  * Answers {@code abci_query}. Every path names exactly one store key, so every
  * answer is a stored value that can carry a Merkle proof: with {@code prove=true}
- * the response holds one {@link SmtProof#OP_TYPE} op whose root is the app hash
- * committed at the answered height (found in header height+1). Absent values
- * answer {@link ResultCode#NOT_FOUND} with an absence proof.
+ * the response holds two {@link SmtProof#OP_TYPE} ops, leaf first (ADR 0008): the
+ * first (key = the store key) proves the value or its absence under the root of the
+ * key's {@link dev.teeledger.protocol.merkle.SubStore}; the second (key = the
+ * sub-store's name) proves that root under the app hash committed at the answered
+ * height (found in header height+1). Verifiers chain them as CometBFT's proof
+ * runtime does, and check the ops' keys against
+ * {@link dev.teeledger.protocol.merkle.StateProof#keyPath}. Absent values answer
+ * {@link ResultCode#NOT_FOUND} with an absence proof.
  *
  * <p>Paths: {@code /store} (data = raw key), and one per state item registered by
  * the modules, e.g. {@code /gov/keys}, {@code /gov/param/tx.max_bytes}.
@@ -74,10 +80,16 @@ public final class QueryRouter {
             }
             ProvenValue proven = store.prove(key, height);
             if (req.getProve()) {
-                res.setProofOps(ProofOps.newBuilder().addOps(ProofOp.newBuilder()
-                        .setType(SmtProof.OP_TYPE)
-                        .setKey(ByteString.copyFrom(key))
-                        .setData(ByteString.copyFrom(proven.proof().encode()))));
+                StateProof proof = proven.proof();
+                res.setProofOps(ProofOps.newBuilder()
+                        .addOps(ProofOp.newBuilder()
+                                .setType(SmtProof.OP_TYPE)
+                                .setKey(ByteString.copyFrom(key))
+                                .setData(ByteString.copyFrom(proof.keyProof().encode())))
+                        .addOps(ProofOp.newBuilder()
+                                .setType(SmtProof.OP_TYPE)
+                                .setKey(ByteString.copyFrom(proof.store().nameBytes()))
+                                .setData(ByteString.copyFrom(proof.storeProof().encode()))));
             }
             if (proven.value() == null) {
                 return res.setCode(ResultCode.NOT_FOUND.code()).setLog(ResultCode.NOT_FOUND.message()).build();

@@ -1,5 +1,7 @@
 package dev.teeledger.abci.state;
 
+import dev.teeledger.protocol.merkle.StateProof;
+import dev.teeledger.protocol.merkle.SubStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -28,8 +31,10 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * The authenticated, versioned, persistent application state: a sparse Merkle tree (see
- * {@link dev.teeledger.protocol.merkle.SmtHash}) whose root is the app hash, kept in RocksDB.
+ * The authenticated, versioned, persistent application state, kept in RocksDB: a multistore of
+ * sparse Merkle trees (see {@link dev.teeledger.protocol.merkle.SmtHash}), one per
+ * {@link SubStore}, under a top-level tree of sub-store roots whose root is the app hash
+ * (ADR 0002, ADR 0008).
  * The ABCI layer opens it at start-up, reports {@link #lastVersion()} / {@link #lastRootHash()}
  * in {@code Info}, executes each block in a {@link #newWorkingSet()}, and calls {@link #commit}
  * in {@code Commit}; the query connection calls {@link #latest()}, {@link #prove} and
@@ -38,7 +43,9 @@ import org.rocksdb.WriteOptions;
  * <p>Guarantees: a commit is one synchronous RocksDB write batch holding the new tree nodes, the
  * flat key→value table, the version's root record, the key count and the app metadata, so a
  * crash at any point leaves either the previous or the new version, never a mix. The root
- * depends only on the set of key-value pairs. Versions older than
+ * depends only on the set of key-value pairs. A write costs O(log n) hashes in its own
+ * sub-store of n keys plus a constant for the top-level tree, whatever the other sub-stores
+ * hold; latest reads of hot keys are answered from an in-memory value cache (ADR 0008). Versions older than
  * {@link StoreConfig#keepRecentVersions()} are pruned after each commit (JMT-style stale-node
  * index; see ADR 0002). {@code commit} and {@code newWorkingSet} are for one thread (the
  * consensus connection); reads, proofs and stats may run concurrently from other threads.
@@ -48,7 +55,7 @@ public final class MerkleStore implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MerkleStore.class.getName());
 
     /** On-disk layout version, checked at open. */
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
 
     private static final byte[] META_FORMAT = {'F'};
     private static final byte[] META_LATEST = {'L'};
@@ -56,6 +63,9 @@ public final class MerkleStore implements AutoCloseable {
     private static final byte[] META_COUNT = {'C'};
     private static final byte[] META_APP = {'A'};
     private static final byte ROOT_PREFIX = 'R';
+
+    /** Values above this size are read from RocksDB every time rather than cached. */
+    private static final int MAX_CACHED_VALUE = 64 * 1024;
 
     private final Path dir;
     private final StoreConfig config;
@@ -68,6 +78,7 @@ public final class MerkleStore implements AutoCloseable {
     private final WriteOptions syncWrite;
     private final WriteOptions plainWrite;
     private final NodeCache cache;
+    private final ValueCache values;
     private final TreeReader reader;
     private final AtomicLong pruneFailures = new AtomicLong();
     private final AtomicLong nodeDiskReads = new AtomicLong();
@@ -75,7 +86,8 @@ public final class MerkleStore implements AutoCloseable {
     private volatile boolean closed;
 
     /** What the last commit left: read by many threads, replaced whole by the committer. */
-    private record Head(long version, Node root, long oldest, long keyCount, byte[] appMetadata) {
+    private record Head(long version, RootSet roots, long oldest, long keyCount,
+            byte[] appMetadata) {
     }
 
     private MerkleStore(Path dir, StoreConfig config, List<AutoCloseable> resources, RocksDB db,
@@ -91,6 +103,7 @@ public final class MerkleStore implements AutoCloseable {
         this.syncWrite = syncWrite;
         this.plainWrite = plainWrite;
         this.cache = new NodeCache(config.nodeCacheSize());
+        this.values = new ValueCache(config.valueCacheBytes(), MAX_CACHED_VALUE);
         this.reader = new TreeReader(this::loadNode);
     }
 
@@ -165,21 +178,21 @@ public final class MerkleStore implements AutoCloseable {
                 throw new StoreException("store in " + dir + " has data but no format record");
             }
             db.put(meta, syncWrite, META_FORMAT, longBytes(FORMAT_VERSION));
-            return new Head(0, Node.Empty.INSTANCE, 0, 0, null);
+            return new Head(0, RootSet.empty(), 0, 0, null);
         }
         if (format.length != 8 || ByteBuffer.wrap(format).getLong() != FORMAT_VERSION) {
             throw new StoreException("store in " + dir + " has unsupported format "
                     + Arrays.toString(format));
         }
         if (latest == null) {
-            return new Head(0, Node.Empty.INSTANCE, 0, 0, null);
+            return new Head(0, RootSet.empty(), 0, 0, null);
         }
         long version = longOf(latest);
         byte[] rootRecord = db.get(meta, rootKey(version));
         if (rootRecord == null) {
             throw new StoreException("store in " + dir + " lacks the root of version " + version);
         }
-        return new Head(version, NodeCodec.decodeRoot(rootRecord),
+        return new Head(version, NodeCodec.decodeRoots(rootRecord),
                 longOf(db.get(meta, META_OLDEST)), longOf(db.get(meta, META_COUNT)),
                 db.get(meta, META_APP));
     }
@@ -189,9 +202,22 @@ public final class MerkleStore implements AutoCloseable {
         return head.version();
     }
 
-    /** Root hash of the last committed version; 32 zero bytes for the empty store. */
+    /**
+     * Root hash (app hash) of the last committed version. Before the first commit it is the
+     * root of the empty state, {@link #emptyStateRoot()}, which is also what a working set with
+     * no changes reports.
+     */
     public byte[] lastRootHash() {
-        return head.root().hash().clone();
+        Head h = head;
+        return h.version() == 0 ? emptyStateRoot() : h.roots().top().hash().clone();
+    }
+
+    /**
+     * The app hash of a state holding no key: the top-level tree with every sub-store's root
+     * all zero. A constant of the sub-store layout (ADR 0008).
+     */
+    public static byte[] emptyStateRoot() {
+        return StateUpdate.EMPTY_STATE_ROOT.clone();
     }
 
     /** The app metadata stored with the last commit, or null if none. */
@@ -239,13 +265,14 @@ public final class MerkleStore implements AutoCloseable {
      * @throws VersionUnavailableException if the version is not retained
      */
     public KvReader readerAt(long version) throws StoreException {
-        Node root = rootAt(version);
+        RootSet roots = rootsAt(version);
         return new KvReader() {
             @Override
             public byte[] get(byte[] key) {
                 Objects.requireNonNull(key, "key");
+                SubStore s = SubStore.of(key);
                 try {
-                    return reader.get(root, key);
+                    return reader.get(s.code(), roots.store(s), key);
                 } catch (StoreException e) {
                     throw new UncheckedStoreException(explainMissing(version, e));
                 }
@@ -255,10 +282,19 @@ public final class MerkleStore implements AutoCloseable {
             public void scan(byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
                 Objects.requireNonNull(prefix, "prefix");
                 Objects.requireNonNull(visitor, "visitor");
+                List<Node.LeafData> found = new ArrayList<>();
                 try {
-                    reader.scan(root, prefix, visitor);
+                    for (SubStore s : SubStore.values()) {
+                        if (s.mayHoldKeysStartingWith(prefix)) {
+                            reader.collect(s.code(), roots.store(s), prefix, found);
+                        }
+                    }
                 } catch (StoreException e) {
                     throw new UncheckedStoreException(explainMissing(version, e));
+                }
+                found.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
+                for (Node.LeafData leaf : found) {
+                    visitor.accept(leaf.key().clone(), leaf.value().clone());
                 }
             }
         };
@@ -306,13 +342,13 @@ public final class MerkleStore implements AutoCloseable {
         }
         FaultInjector fault = config.faultInjector();
         fault.reached(FaultPoint.BEFORE_ROOT);
-        TreeUpdate.Result result = ws.update();
+        StateUpdate result = ws.update();
         fault.reached(FaultPoint.BEFORE_BATCH);
         List<Object[]> written = new ArrayList<>();
         long keyCount = h.keyCount() + result.keyCountDelta();
         long oldest = h.oldest() == 0 ? version : h.oldest();
         try (WriteBatch batch = new WriteBatch()) {
-            TreeUpdate.persist(result.root(), version, (key, encoded, decoded) -> {
+            result.persist(version, (key, encoded, decoded) -> {
                 put(batch, nodes, key, encoded);
                 written.add(new Object[] {key, decoded});
             });
@@ -330,7 +366,7 @@ public final class MerkleStore implements AutoCloseable {
                     batch.put(flat, e.getKey(), e.getValue());
                 }
             }
-            batch.put(meta, rootKey(version), NodeCodec.encodeRoot(result.root(), version));
+            batch.put(meta, rootKey(version), NodeCodec.encodeRoots(result.roots(), version));
             batch.put(meta, META_LATEST, longBytes(version));
             batch.put(meta, META_OLDEST, longBytes(oldest));
             batch.put(meta, META_COUNT, longBytes(keyCount));
@@ -345,7 +381,10 @@ public final class MerkleStore implements AutoCloseable {
             throw new StoreException("commit of version " + version + " failed: "
                     + e.getMessage(), e);
         }
-        head = new Head(version, TreeUpdate.asStored(result.root(), version), oldest, keyCount,
+        // The write is durable: publish the cached values, then the head, before anything else
+        // can fail (a fault after this point must still leave the new version visible).
+        values.committed(ws.effectiveChanges());
+        head = new Head(version, result.roots().asStored(version), oldest, keyCount,
                 appMetadata == null ? null : appMetadata.clone());
         ws.finish();
         for (Object[] w : written) {
@@ -398,7 +437,7 @@ public final class MerkleStore implements AutoCloseable {
             config.faultInjector().reached(FaultPoint.BEFORE_PRUNE_WRITE);
             db.write(plainWrite, batch);
             Head now = head;
-            head = new Head(now.version(), now.root(), newOldest, now.keyCount(),
+            head = new Head(now.version(), now.roots(), newOldest, now.keyCount(),
                     now.appMetadata());
         } catch (RocksDBException e) {
             throw new StoreException("pruning failed: " + e.getMessage(), e);
@@ -417,16 +456,26 @@ public final class MerkleStore implements AutoCloseable {
 
     /**
      * The value of {@code key} at a retained {@code version} (null if absent) with a
-     * membership or non-membership proof against {@link #rootHash(long) rootHash(version)}.
+     * membership or non-membership proof against {@link #rootHash(long) rootHash(version)}: the
+     * key's proof in its sub-store, then the sub-store's entry in the top-level tree.
      *
      * @throws VersionUnavailableException if the version is pruned, in the future or was never
      *     committed
      */
     public ProvenValue prove(byte[] key, long version) throws StoreException {
         Objects.requireNonNull(key, "key");
-        Node root = rootAt(version);
+        RootSet roots = rootsAt(version);
+        SubStore s = SubStore.of(key);
         try {
-            return reader.prove(root, key, version);
+            TreeReader.Found inStore = reader.prove(s.code(), roots.store(s), key);
+            TreeReader.Found storeEntry = reader.prove(NodeCodec.TOP, roots.top(), s.nameBytes());
+            if (storeEntry.value() == null
+                    || !Arrays.equals(storeEntry.value(), roots.store(s).hash())) {
+                throw new StoreException("corrupt store: the top-level tree of version " + version
+                        + " does not hold the root of sub-store " + s.storeName());
+            }
+            return new ProvenValue(inStore.value(),
+                    new StateProof(s, inStore.proof(), storeEntry.proof()), version);
         } catch (StoreException e) {
             throw explainMissing(version, e);
         }
@@ -439,7 +488,7 @@ public final class MerkleStore implements AutoCloseable {
      *     committed
      */
     public byte[] rootHash(long version) throws StoreException {
-        return rootAt(version).hash().clone();
+        return rootsAt(version).top().hash().clone();
     }
 
     /** Figures for metrics; cheap enough to poll every few seconds. */
@@ -447,16 +496,25 @@ public final class MerkleStore implements AutoCloseable {
         ensureOpen();
         Head h = head;
         long bytes = 0;
+        long jobs = 0;
         for (ColumnFamilyHandle cf : List.of(meta, flat, nodes, stale)) {
             try {
                 bytes += db.getLongProperty(cf, "rocksdb.total-sst-files-size");
                 bytes += db.getLongProperty(cf, "rocksdb.cur-size-all-mem-tables");
+                jobs += db.getLongProperty(cf, "rocksdb.compaction-pending");
+                jobs += db.getLongProperty(cf, "rocksdb.mem-table-flush-pending");
             } catch (RocksDBException e) {
                 // Statistics are best effort; a missing property must not break metrics.
             }
         }
+        try {
+            jobs += db.getLongProperty("rocksdb.num-running-compactions");
+            jobs += db.getLongProperty("rocksdb.num-running-flushes");
+        } catch (RocksDBException e) {
+            // As above.
+        }
         return new StoreStats(h.version(), h.oldest(), h.keyCount(), bytes, cache.size(),
-                pruneFailures.get(), nodeDiskReads.get());
+                pruneFailures.get(), nodeDiskReads.get(), values.size(), (int) jobs);
     }
 
     /** The directory the store lives in. */
@@ -479,11 +537,18 @@ public final class MerkleStore implements AutoCloseable {
 
     /** Number of tree nodes on disk, all versions (a full scan; diagnostics and tests). */
     long storedNodeCount() {
+        return storedNodeCount(-1);
+    }
+
+    /** Number of nodes of {@code tree} on disk (-1: all trees), all versions (a full scan). */
+    long storedNodeCount(int tree) {
         ensureOpen();
         long n = 0;
         try (RocksIterator it = db.newIterator(nodes)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
-                n++;
+                if (tree < 0 || (it.key()[8] & 0xFF) == tree) {
+                    n++;
+                }
             }
         }
         return n;
@@ -494,8 +559,15 @@ public final class MerkleStore implements AutoCloseable {
     byte[] committedGet(byte[] key) {
         ensureOpen();
         Objects.requireNonNull(key, "key");
+        byte[] cached = values.get(key);
+        if (cached != null) {
+            return cached == ValueCache.ABSENT ? null : cached.clone();
+        }
+        long generation = values.generation();
         try {
-            return db.get(flat, key);
+            byte[] value = db.get(flat, key);
+            values.fill(key, value, generation);
+            return value;
         } catch (RocksDBException e) {
             throw new UncheckedStoreException(new StoreException("read failed: "
                     + e.getMessage(), e));
@@ -552,19 +624,19 @@ public final class MerkleStore implements AutoCloseable {
         };
     }
 
-    TreeUpdate.Result computeUpdate(TreeUpdate.Change[] changes, long baseVersion)
+    StateUpdate computeUpdate(NavigableMap<byte[], byte[]> changes, long baseVersion)
             throws StoreException {
         Head h = head;
         if (h.version() != baseVersion) {
             throw new StoreException("working set is based on version " + baseVersion
                     + " but the store is at " + h.version());
         }
-        TreeUpdate.sort(changes);
-        return TreeUpdate.apply(h.root(), changes, this::loadNode);
+        return StateUpdate.apply(h.roots(), changes, this::loadNode);
     }
 
-    private Object loadNode(Node.Stored node, int depth, byte[] path) throws StoreException {
-        byte[] key = NodeCodec.storageKey(node, depth, path);
+    private Object loadNode(int tree, Node.Stored node, int depth, byte[] path)
+            throws StoreException {
+        byte[] key = NodeCodec.storageKey(tree, node, depth, path);
         Object cached = cache.get(key);
         if (cached != null) {
             return cached;
@@ -586,7 +658,7 @@ public final class MerkleStore implements AutoCloseable {
         return decoded;
     }
 
-    private Node rootAt(long version) throws StoreException {
+    private RootSet rootsAt(long version) throws StoreException {
         ensureOpen();
         Head h = head;
         if (h.version() == 0) {
@@ -601,7 +673,7 @@ public final class MerkleStore implements AutoCloseable {
                     + " was pruned; the oldest retained version is " + h.oldest());
         }
         if (version == h.version()) {
-            return h.root();
+            return h.roots();
         }
         byte[] record;
         try {
@@ -617,7 +689,7 @@ public final class MerkleStore implements AutoCloseable {
             throw new VersionUnavailableException(version, "version " + version
                     + " was never committed");
         }
-        return NodeCodec.decodeRoot(record);
+        return NodeCodec.decodeRoots(record);
     }
 
     /** A missing node under a version that got pruned meanwhile is a pruning race, not damage. */

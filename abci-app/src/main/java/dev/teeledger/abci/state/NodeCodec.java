@@ -1,6 +1,7 @@
 package dev.teeledger.abci.state;
 
 import dev.teeledger.protocol.merkle.SmtHash;
+import dev.teeledger.protocol.merkle.SubStore;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,18 +11,21 @@ import java.util.List;
  * The on-disk encoding of tree nodes and of the keys they are stored under (see ADR 0002).
  *
  * <pre>
- * inner key  = u64 version ‖ u16 depth (0..255) ‖ first ceil(depth/8) bytes of the path
- *              (bits past depth are 0)
- * leaf key   = u64 version ‖ u16 0xFFFF ‖ keyHash(32)     (position-independent)
+ * inner key  = u64 version ‖ u8 tree ‖ u16 depth (0..255) ‖ first ceil(depth/8) bytes of
+ *              the path (bits past depth are 0)
+ * leaf key   = u64 version ‖ u8 tree ‖ u16 0xFFFF ‖ keyHash(32)   (position-independent)
+ * tree       = 0 for the top-level tree, else the SubStore code
  * leaf       = 0x00 ‖ keyHash(32) ‖ valueHash(32) ‖ u32 keyLength ‖ key ‖ value
  * inner      = 0x01 ‖ child(left) ‖ child(right)
  * child      = 0x00                                         (empty)
  *            | 0x01 ‖ hash(32) ‖ u64 version ‖ keyHash(32)  (leaf)
  *            | 0x02 ‖ hash(32) ‖ u64 version                (inner)
- * root       = child                                        (per version, in the meta family)
+ * roots      = child(top) ‖ u8 n ‖ (u8 code ‖ child)*n      (per version, in the meta family;
+ *                                                          n = every sub-store, by code)
  * stale      = u64 version → (u8 length ‖ node key)*        (the nodes that version retired)
  * </pre>
  * All integers are big-endian, so keys sort by version first: one commit's nodes sit together.
+ * The tree byte keeps the trees apart: a top-level leaf and a data leaf may share a key hash.
  */
 final class NodeCodec {
 
@@ -36,12 +40,21 @@ final class NodeCodec {
 
     private static final short LEAF_MARK = (short) 0xFFFF;
 
-    /** Storage key of the inner node at {@code depth} on {@code path}, written at {@code version}. */
-    static byte[] nodeKey(long version, int depth, byte[] path) {
+    /** Tree byte of the top-level tree over the sub-store roots. */
+    static final int TOP = 0;
+
+    /** Length of the fixed head of every node key: version, tree, depth or leaf mark. */
+    static final int KEY_HEAD = 8 + 1 + 2;
+
+    /**
+     * Storage key of the inner node of {@code tree} at {@code depth} on {@code path}, written at
+     * {@code version}.
+     */
+    static byte[] nodeKey(int tree, long version, int depth, byte[] path) {
         int prefixBytes = (depth + 7) >>> 3;
-        byte[] key = new byte[10 + prefixBytes];
-        ByteBuffer.wrap(key).putLong(version).putShort((short) depth);
-        System.arraycopy(path, 0, key, 10, prefixBytes);
+        byte[] key = new byte[KEY_HEAD + prefixBytes];
+        ByteBuffer.wrap(key).putLong(version).put((byte) tree).putShort((short) depth);
+        System.arraycopy(path, 0, key, KEY_HEAD, prefixBytes);
         int rest = depth & 7;
         if (rest != 0) {
             key[key.length - 1] &= (byte) (0xFF << (8 - rest));
@@ -49,16 +62,16 @@ final class NodeCodec {
         return key;
     }
 
-    /** Storage key of the leaf for {@code keyHash} written at {@code version}. */
-    static byte[] leafKey(long version, byte[] keyHash) {
-        return ByteBuffer.allocate(10 + 32).putLong(version).putShort(LEAF_MARK).put(keyHash)
-                .array();
+    /** Storage key of the leaf of {@code tree} for {@code keyHash} written at {@code version}. */
+    static byte[] leafKey(int tree, long version, byte[] keyHash) {
+        return ByteBuffer.allocate(KEY_HEAD + 32).putLong(version).put((byte) tree)
+                .putShort(LEAF_MARK).put(keyHash).array();
     }
 
-    /** Storage key of a persisted node found at {@code depth} on {@code path}. */
-    static byte[] storageKey(Node.Stored node, int depth, byte[] path) {
-        return node.leaf() ? leafKey(node.version(), node.keyHash())
-                : nodeKey(node.version(), depth, path);
+    /** Storage key of a persisted node of {@code tree} found at {@code depth} on {@code path}. */
+    static byte[] storageKey(int tree, Node.Stored node, int depth, byte[] path) {
+        return node.leaf() ? leafKey(tree, node.version(), node.keyHash())
+                : nodeKey(tree, node.version(), depth, path);
     }
 
     /** The node keys a version retired, each as {@code u8 length ‖ node key}. */
@@ -79,7 +92,7 @@ final class NodeCodec {
         int pos = 0;
         while (pos < data.length) {
             int len = data[pos] & 0xFF;
-            if (len < 10 || pos + 1 + len > data.length) {
+            if (len < KEY_HEAD || pos + 1 + len > data.length) {
                 throw new StoreException("corrupt stale-node record at offset " + pos);
             }
             keys.add(Arrays.copyOfRange(data, pos + 1, pos + 1 + len));
@@ -172,23 +185,48 @@ final class NodeCodec {
         return Node.Stored.leaf(version, hash, keyHash);
     }
 
-    /** The root reference stored per version (a child record). */
-    static byte[] encodeRoot(Node root, long version) {
-        ByteBuffer buf = ByteBuffer.allocate(1 + 32 + 8 + 32);
-        putChild(buf, root, version);
+    /** The roots stored per version: the top-level tree's, then every sub-store's by code. */
+    static byte[] encodeRoots(RootSet roots, long version) {
+        SubStore[] stores = SubStore.values();
+        ByteBuffer buf = ByteBuffer.allocate((1 + stores.length) * (2 + 32 + 8 + 32) + 1);
+        putChild(buf, roots.top(), version);
+        buf.put((byte) stores.length);
+        for (SubStore s : stores) {
+            buf.put((byte) s.code());
+            putChild(buf, roots.store(s), version);
+        }
         return Arrays.copyOf(buf.array(), buf.position());
     }
 
-    static Node decodeRoot(byte[] data) throws StoreException {
+    /**
+     * Decodes a roots record. A record that does not list exactly this build's sub-stores was
+     * written under another layout and is refused: reading it would give wrong app hashes.
+     */
+    static RootSet decodeRoots(byte[] data) throws StoreException {
         try {
             ByteBuffer buf = ByteBuffer.wrap(data);
-            Node root = getChild(buf);
-            if (buf.hasRemaining()) {
-                throw new StoreException("corrupt root record: trailing bytes");
+            Node top = getChild(buf);
+            SubStore[] stores = SubStore.values();
+            int n = buf.get() & 0xFF;
+            if (n != stores.length) {
+                throw new StoreException("roots record lists " + n + " sub-stores, this build has "
+                        + stores.length + ": the sub-store layout changed (ADR 0008), migrate first");
             }
-            return root;
+            Node[] roots = new Node[stores.length];
+            for (SubStore s : stores) {
+                int code = buf.get() & 0xFF;
+                if (code != s.code()) {
+                    throw new StoreException("roots record has sub-store code " + code + " where "
+                            + s.storeName() + " (" + s.code() + ") belongs: the layout changed");
+                }
+                roots[s.ordinal()] = getChild(buf);
+            }
+            if (buf.hasRemaining()) {
+                throw new StoreException("corrupt roots record: trailing bytes");
+            }
+            return new RootSet(top, roots);
         } catch (java.nio.BufferUnderflowException e) {
-            throw new StoreException("corrupt root record", e);
+            throw new StoreException("corrupt roots record", e);
         }
     }
 }

@@ -9,12 +9,14 @@ import java.util.Objects;
  * @param keepRecentVersions how many of the newest versions stay queryable (0 = keep all); a
  *     commit of version {@code v} prunes versions below {@code v - keepRecentVersions + 1}
  * @param nodeCacheSize number of decoded tree nodes kept in memory (LRU); the upper levels of
- *     the tree are read by every commit and proof, so a few hundred thousand nodes suffice
+ *     the trees are read by every commit and proof, so a few hundred thousand nodes suffice
  * @param blockCacheBytes size of RocksDB's block cache shared by all column families
+ * @param valueCacheBytes memory for the latest values of recently read or written keys (LRU,
+ *     estimated bytes; 0 disables it), so hot records are read without RocksDB
  * @param faultInjector test hook; {@link FaultInjector#NONE} in production
  */
 public record StoreConfig(int keepRecentVersions, int nodeCacheSize, long blockCacheBytes,
-        FaultInjector faultInjector) {
+        long valueCacheBytes, FaultInjector faultInjector) {
 
     public StoreConfig {
         if (keepRecentVersions < 0) {
@@ -26,12 +28,19 @@ public record StoreConfig(int keepRecentVersions, int nodeCacheSize, long blockC
         if (blockCacheBytes < 0) {
             throw new IllegalArgumentException("blockCacheBytes must be >= 0");
         }
+        if (valueCacheBytes < 0) {
+            throw new IllegalArgumentException("valueCacheBytes must be >= 0");
+        }
         Objects.requireNonNull(faultInjector, "faultInjector");
     }
 
-    /** Keeps {@code keepRecentVersions}, 250,000 cached nodes, 128 MiB block cache. */
+    /**
+     * Keeps {@code keepRecentVersions}, 250,000 cached nodes, 128 MiB block cache, 32 MiB of
+     * cached values.
+     */
     public static StoreConfig keepRecent(int keepRecentVersions) {
-        return new StoreConfig(keepRecentVersions, 250_000, 128L << 20, FaultInjector.NONE);
+        return new StoreConfig(keepRecentVersions, 250_000, 128L << 20, 32L << 20,
+                FaultInjector.NONE);
     }
 
     /** Keeps every version. */
@@ -40,14 +49,22 @@ public record StoreConfig(int keepRecentVersions, int nodeCacheSize, long blockC
     }
 
     public StoreConfig withNodeCacheSize(int size) {
-        return new StoreConfig(keepRecentVersions, size, blockCacheBytes, faultInjector);
+        return new StoreConfig(keepRecentVersions, size, blockCacheBytes, valueCacheBytes,
+                faultInjector);
     }
 
     public StoreConfig withBlockCacheBytes(long bytes) {
-        return new StoreConfig(keepRecentVersions, nodeCacheSize, bytes, faultInjector);
+        return new StoreConfig(keepRecentVersions, nodeCacheSize, bytes, valueCacheBytes,
+                faultInjector);
+    }
+
+    public StoreConfig withValueCacheBytes(long bytes) {
+        return new StoreConfig(keepRecentVersions, nodeCacheSize, blockCacheBytes, bytes,
+                faultInjector);
     }
 
     public StoreConfig withFaultInjector(FaultInjector injector) {
-        return new StoreConfig(keepRecentVersions, nodeCacheSize, blockCacheBytes, injector);
+        return new StoreConfig(keepRecentVersions, nodeCacheSize, blockCacheBytes,
+                valueCacheBytes, injector);
     }
 }

@@ -10,7 +10,8 @@ import java.util.List;
  * paths the changes touch, and keeps the tree canonical: a subtree holding one leaf is that
  * leaf, an empty subtree is {@link Node.Empty}. Canonical form makes the root a function of the
  * key-value set alone, whatever the order of writes. Used by {@link WorkingSet#rootHash()} and
- * {@link MerkleStore#commit}. Not thread-safe; one instance per update.
+ * {@link MerkleStore#commit} through {@link StateUpdate}, once per changed tree. Not
+ * thread-safe; one instance per update.
  */
 final class TreeUpdate {
 
@@ -37,17 +38,23 @@ final class TreeUpdate {
         void node(byte[] nodeKey, byte[] encoded, Object decoded) throws StoreException;
     }
 
+    private final int tree;
     private final NodeSource source;
     private final List<byte[]> stale = new ArrayList<>();
     private long delta;
 
-    private TreeUpdate(NodeSource source) {
+    private TreeUpdate(int tree, NodeSource source) {
+        this.tree = tree;
         this.source = source;
     }
 
-    /** Applies {@code changes} (sorted by key hash, one per key) to the tree rooted at {@code root}. */
-    static Result apply(Node root, Change[] changes, NodeSource source) throws StoreException {
-        TreeUpdate u = new TreeUpdate(source);
+    /**
+     * Applies {@code changes} (sorted by key hash, one per key) to {@code tree} (a sub-store code
+     * or {@link NodeCodec#TOP}) rooted at {@code root}.
+     */
+    static Result apply(int tree, Node root, Change[] changes, NodeSource source)
+            throws StoreException {
+        TreeUpdate u = new TreeUpdate(tree, source);
         Node newRoot = u.update(root, 0, changes, 0, changes.length);
         return new Result(newRoot, List.copyOf(u.stale), u.delta);
     }
@@ -70,7 +77,7 @@ final class TreeUpdate {
             if (left == inner.left() && right == inner.right()) {
                 return cur;
             }
-            stale.add(NodeCodec.nodeKey(s.version(), depth, path));
+            stale.add(NodeCodec.nodeKey(tree, s.version(), depth, path));
             return join(left, right);
         }
         // An empty subtree or a single stored leaf; the parent told us the leaf's key hash, so
@@ -86,14 +93,14 @@ final class TreeUpdate {
                 if (ch.value() == null) {
                     delta--;
                     changed = true;
-                    stale.add(NodeCodec.leafKey(existing.version(), existing.keyHash()));
+                    stale.add(NodeCodec.leafKey(tree, existing.version(), existing.keyHash()));
                 } else if (Arrays.equals(SmtHash.leaf(ch.keyHash(), ch.valueHash()),
                         existing.hash())) {
                     entries.add(existing);
                 } else {
                     entries.add(leafOf(ch));
                     changed = true;
-                    stale.add(NodeCodec.leafKey(existing.version(), existing.keyHash()));
+                    stale.add(NodeCodec.leafKey(tree, existing.version(), existing.keyHash()));
                 }
             } else if (ch.value() != null) {
                 delta++;
@@ -180,7 +187,7 @@ final class TreeUpdate {
     }
 
     private Node.InnerData loadInner(Node.Stored s, int depth, byte[] path) throws StoreException {
-        Object o = source.load(s, depth, path);
+        Object o = source.load(tree, s, depth, path);
         if (o instanceof Node.InnerData d) {
             return d;
         }
@@ -191,22 +198,22 @@ final class TreeUpdate {
      * Hands every new node of {@code root} to {@code sink}, children before parents, keyed at
      * {@code version}. Returns the number of nodes written.
      */
-    static int persist(Node root, long version, NodeSink sink) throws StoreException {
-        return write(root, 0, new byte[SmtHash.LENGTH], version, sink);
+    static int persist(int tree, Node root, long version, NodeSink sink) throws StoreException {
+        return write(tree, root, 0, new byte[SmtHash.LENGTH], version, sink);
     }
 
-    private static int write(Node n, int depth, byte[] path, long version, NodeSink sink)
-            throws StoreException {
+    private static int write(int tree, Node n, int depth, byte[] path, long version,
+            NodeSink sink) throws StoreException {
         if (n instanceof Node.NewLeaf l) {
-            byte[] key = NodeCodec.leafKey(version, l.data().keyHash());
+            byte[] key = NodeCodec.leafKey(tree, version, l.data().keyHash());
             sink.node(key, NodeCodec.encodeLeaf(l.data()), l.data());
             return 1;
         }
         if (n instanceof Node.NewInner i) {
             int count = 1;
-            count += write(i.left(), depth + 1, childPath(path, depth, 0), version, sink);
-            count += write(i.right(), depth + 1, childPath(path, depth, 1), version, sink);
-            byte[] key = NodeCodec.nodeKey(version, depth, path);
+            count += write(tree, i.left(), depth + 1, childPath(path, depth, 0), version, sink);
+            count += write(tree, i.right(), depth + 1, childPath(path, depth, 1), version, sink);
+            byte[] key = NodeCodec.nodeKey(tree, version, depth, path);
             sink.node(key, NodeCodec.encodeInner(i.left(), i.right(), version),
                     new Node.InnerData(asStored(i.left(), version), asStored(i.right(), version)));
             return count;

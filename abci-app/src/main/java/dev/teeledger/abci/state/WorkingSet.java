@@ -37,7 +37,7 @@ public final class WorkingSet implements KvStore {
     private final long baseVersion;
     private final TreeMap<byte[], byte[]> changes = new TreeMap<>(Arrays::compareUnsigned);
     private boolean finished;
-    private TreeUpdate.Result cachedUpdate;
+    private StateUpdate cachedUpdate;
 
     WorkingSet(MerkleStore store, WorkingSet parent, long baseVersion) {
         this.store = store;
@@ -145,15 +145,16 @@ public final class WorkingSet implements KvStore {
 
     /**
      * The root hash the store will have once this set (with its ancestors' changes) is
-     * committed. Rehashes only the paths of staged keys; a top-level set caches the result
-     * until its next write, and {@link MerkleStore#commit} reuses it.
+     * committed. Rehashes only the paths of staged keys in their sub-stores and the top-level
+     * entries of those sub-stores; a top-level set caches the result until its next write, and
+     * {@link MerkleStore#commit} reuses it.
      *
      * @throws UncheckedStoreException if a tree node cannot be read
      */
     public byte[] rootHash() {
         checkUsable();
         try {
-            return update().root().hash().clone();
+            return update().rootHash().clone();
         } catch (StoreException e) {
             throw new UncheckedStoreException(e);
         }
@@ -169,18 +170,11 @@ public final class WorkingSet implements KvStore {
         return changes.size();
     }
 
-    TreeUpdate.Result update() throws StoreException {
+    StateUpdate update() throws StoreException {
         if (parent == null && cachedUpdate != null) {
             return cachedUpdate;
         }
-        NavigableMap<byte[], byte[]> effective = effectiveChanges();
-        TreeUpdate.Change[] batch = new TreeUpdate.Change[effective.size()];
-        int i = 0;
-        for (Map.Entry<byte[], byte[]> e : effective.entrySet()) {
-            byte[] v = e.getValue();
-            batch[i++] = TreeUpdate.Change.of(e.getKey(), v == TOMBSTONE ? null : v);
-        }
-        TreeUpdate.Result result = store.computeUpdate(batch, baseVersion);
+        StateUpdate result = store.computeUpdate(effectiveChanges(), baseVersion);
         if (parent == null) {
             cachedUpdate = result;
         }

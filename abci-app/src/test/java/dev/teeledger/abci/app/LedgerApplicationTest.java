@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import dev.teeledger.protocol.merkle.SmtProof;
+import dev.teeledger.abci.query.QueryProofs;
+import dev.teeledger.protocol.merkle.StateProof;
 import dev.teeledger.protocol.result.ResultCode;
 import dev.teeledger.protocol.state.v1.AccountNonce;
 import dev.teeledger.protocol.state.v1.GovernanceKeySet;
@@ -166,7 +167,7 @@ class LedgerApplicationTest {
             h.initChain();
             ResponseFinalizeBlock b1 = h.block();
             ResponseQuery present = h.query("/gov/param/tx.max_bytes", true);
-            SmtProof proof = SmtProof.decode(present.getProofOps().getOps(0).getData().toByteArray());
+            StateProof proof = QueryProofs.proofOf(present);
             assertThat(proof.computeRoot(present.getKey().toByteArray(), present.getValue().toByteArray())).isEqualTo(b1.getAppHash().toByteArray());
             byte[] tampered = present.getValue().toByteArray();
             tampered[tampered.length - 1] ^= 1;
@@ -175,7 +176,7 @@ class LedgerApplicationTest {
             ResponseQuery absent = h.app.query(tendermint.abci.Types.RequestQuery.newBuilder().setPath("/store")
                     .setData(ByteString.copyFromUtf8("no/such/key")).setProve(true).build());
             assertThat(ResultCode.fromCode(absent.getCode())).isEqualTo(ResultCode.NOT_FOUND);
-            SmtProof absence = SmtProof.decode(absent.getProofOps().getOps(0).getData().toByteArray());
+            StateProof absence = QueryProofs.proofOf(absent);
             assertThat(absence.computeRoot("no/such/key".getBytes(), null)).isEqualTo(b1.getAppHash().toByteArray());
 
             assertThat(ResultCode.fromCode(h.query("/nope", false).getCode())).isEqualTo(ResultCode.UNKNOWN_QUERY_PATH);

@@ -1,12 +1,12 @@
 package dev.teeledger.abci.credit;
 
+import dev.teeledger.abci.query.QueryProofs;
 import static dev.teeledger.abci.credit.CreditHarness.report;
 import static dev.teeledger.abci.credit.CreditHarness.reportTx;
 import static dev.teeledger.abci.credit.CreditHarness.reporterChange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.teeledger.protocol.merkle.SmtProof;
 import dev.teeledger.protocol.result.ResultCode;
 import dev.teeledger.protocol.sig.EcdsaP256KeyPair;
 import dev.teeledger.protocol.sig.Ed25519KeyPair;
@@ -66,7 +66,7 @@ class CreditTxHandlerTest {
     private static byte[] proven(CreditHarness h, String path, byte[] appHash) throws Exception {
         ResponseQuery q = h.query(path, true);
         byte[] value = q.getCode() == 0 ? q.getValue().toByteArray() : null;
-        SmtProof.decode(q.getProofOps().getOps(0).getData().toByteArray()).verify(appHash, q.getKey().toByteArray(), value);
+        QueryProofs.verify(q, appHash, value);
         return value;
     }
 

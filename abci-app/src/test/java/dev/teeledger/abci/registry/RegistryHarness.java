@@ -1,5 +1,6 @@
 package dev.teeledger.abci.registry;
 
+import dev.teeledger.abci.query.QueryProofs;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
@@ -11,7 +12,6 @@ import dev.teeledger.abci.app.TxContext;
 import dev.teeledger.abci.state.WorkingSet;
 import dev.teeledger.abci.state.MerkleStore;
 import dev.teeledger.abci.state.StoreConfig;
-import dev.teeledger.protocol.merkle.SmtProof;
 import dev.teeledger.protocol.result.ResultCode;
 import dev.teeledger.protocol.sig.Ed25519KeyPair;
 import dev.teeledger.protocol.tx.TxBuilder;
@@ -124,7 +124,7 @@ final class RegistryHarness implements AutoCloseable {
             throw new AssertionError(path + ": " + q.getLog());
         }
         byte[] value = q.getCode() == 0 ? q.getValue().toByteArray() : null;
-        SmtProof.decode(q.getProofOps().getOps(0).getData().toByteArray()).verify(lastAppHash, q.getKey().toByteArray(), value);
+        QueryProofs.verify(q, lastAppHash, value);
         return value;
     }
 

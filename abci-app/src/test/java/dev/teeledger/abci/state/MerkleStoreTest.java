@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.teeledger.protocol.merkle.ProofException;
 import dev.teeledger.protocol.merkle.SmtProof;
+import dev.teeledger.protocol.merkle.StateProof;
+import dev.teeledger.protocol.merkle.SubStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,13 +38,17 @@ class MerkleStoreTest {
     }
 
     @Test
-    void emptyStoreHasVersionZeroAndZeroRoot() throws Exception {
+    void emptyStoreHasVersionZeroAndTheEmptyStateRoot() throws Exception {
         try (MerkleStore store = MerkleStore.open(dir, StoreConfig.defaults())) {
             assertThat(store.lastVersion()).isZero();
-            assertThat(store.lastRootHash()).isEqualTo(new byte[32]);
+            // Every sub-store is empty, and the top-level tree lists all of them (ADR 0008).
+            assertThat(MerkleStore.emptyStateRoot())
+                    .isEqualTo(ReferenceRoot.of(new TreeMap<>(Arrays::compareUnsigned)))
+                    .isNotEqualTo(new byte[32]);
+            assertThat(store.lastRootHash()).isEqualTo(MerkleStore.emptyStateRoot());
             assertThat(store.appMetadata()).isNull();
             assertThat(store.latest().get(b("a"))).isNull();
-            assertThat(store.newWorkingSet().rootHash()).isEqualTo(new byte[32]);
+            assertThat(store.newWorkingSet().rootHash()).isEqualTo(MerkleStore.emptyStateRoot());
             assertThatThrownBy(() -> store.rootHash(1)).isInstanceOf(VersionUnavailableException.class);
         }
     }
@@ -198,7 +204,10 @@ class MerkleStoreTest {
                 ProvenValue pv = store.prove(b("k" + i), 1);
                 assertThat(s(pv.value())).isEqualTo("v" + i);
                 assertThat(pv.version()).isEqualTo(1);
-                SmtProof.decode(pv.proof().encode()).verify(root, b("k" + i), pv.value());
+                StateProof decoded = new StateProof(pv.proof().store(),
+                        SmtProof.decode(pv.proof().keyProof().encode()),
+                        SmtProof.decode(pv.proof().storeProof().encode()));
+                decoded.verify(root, b("k" + i), pv.value());
             }
             boolean sawOther = false;
             boolean sawEmpty = false;
@@ -230,9 +239,15 @@ class MerkleStoreTest {
                     .isInstanceOf(ProofException.class);
             assertThatThrownBy(() -> pv.proof().verify(root, b("k5"), null))
                     .isInstanceOf(ProofException.class);
-            byte[] enc = pv.proof().encode();
+            byte[] enc = pv.proof().keyProof().encode();
             enc[enc.length - 1] ^= 1;
-            assertThatThrownBy(() -> SmtProof.decode(enc).verify(root, b("k5"), b("v5")))
+            assertThatThrownBy(() -> new StateProof(pv.proof().store(), SmtProof.decode(enc),
+                    pv.proof().storeProof()).verify(root, b("k5"), b("v5")))
+                    .isInstanceOf(ProofException.class);
+            byte[] top = pv.proof().storeProof().encode();
+            top[top.length - 1] ^= 1;
+            assertThatThrownBy(() -> new StateProof(pv.proof().store(), pv.proof().keyProof(),
+                    SmtProof.decode(top)).verify(root, b("k5"), b("v5")))
                     .isInstanceOf(ProofException.class);
             ProvenValue absent = store.prove(b("zzz"), 1);
             assertThatThrownBy(() -> absent.proof().verify(root, b("zzz"), b("x")))
@@ -313,6 +328,10 @@ class MerkleStoreTest {
         long prunedCount;
         long keepAllCount;
         long oneTreeCount;
+        long keepAllData;
+        long oneTreeData;
+        long prunedTop;
+        long oneTreeTop;
         try (MerkleStore pruned = MerkleStore.open(dir.resolve("p"), StoreConfig.keepRecent(1));
                 MerkleStore all = MerkleStore.open(dir.resolve("a"), StoreConfig.defaults());
                 MerkleStore fresh = MerkleStore.open(dir.resolve("f"), StoreConfig.defaults())) {
@@ -333,13 +352,24 @@ class MerkleStoreTest {
             prunedCount = NodeCounter.count(pruned);
             keepAllCount = NodeCounter.count(all);
             oneTreeCount = NodeCounter.count(fresh);
+            int data = SubStore.DEFAULT.code();
+            keepAllData = NodeCounter.count(all, data);
+            oneTreeData = NodeCounter.count(fresh, data);
+            prunedTop = NodeCounter.count(pruned, NodeCodec.TOP);
+            oneTreeTop = NodeCounter.count(fresh, NodeCodec.TOP);
             assertThat(pruned.lastRootHash()).isEqualTo(all.lastRootHash()).isEqualTo(fresh.lastRootHash());
         }
-        // Keeping one version leaves exactly the nodes of one tree; keeping all 30 keeps 30 trees
-        // (every commit rewrites every leaf, so no node is shared between versions).
-        assertThat(oneTreeCount).isGreaterThanOrEqualTo(199);
-        assertThat(prunedCount).isEqualTo(oneTreeCount);
-        assertThat(keepAllCount).isEqualTo(30 * oneTreeCount);
+        // Keeping one version leaves exactly the nodes of one state; keeping all 30 keeps 30
+        // trees of the sub-store that every commit rewrites entirely (no node shared between
+        // versions), while the top-level tree shares the entries of untouched sub-stores.
+        assertThat(oneTreeData).isGreaterThanOrEqualTo(199);
+        // n leaves need n - 1 inner nodes, more where two names share leading path bits.
+        assertThat(oneTreeTop).isGreaterThanOrEqualTo(2L * SubStore.values().length - 1);
+        assertThat(prunedCount).isEqualTo(oneTreeCount).isEqualTo(oneTreeData + oneTreeTop);
+        assertThat(prunedTop).isEqualTo(oneTreeTop);
+        assertThat(keepAllData).isEqualTo(30 * oneTreeData);
+        assertThat(keepAllCount - keepAllData).isGreaterThan(oneTreeTop)
+                .isLessThan(30 * oneTreeTop);
     }
 
     @Test

@@ -9,4 +9,9 @@ final class NodeCounter {
     static long count(MerkleStore store) {
         return store.storedNodeCount();
     }
+
+    /** Nodes of one tree: a sub-store code, or {@link NodeCodec#TOP}. */
+    static long count(MerkleStore store, int tree) {
+        return store.storedNodeCount(tree);
+    }
 }

@@ -1,18 +1,37 @@
 package dev.teeledger.abci.state;
 
 import dev.teeledger.protocol.merkle.SmtHash;
+import dev.teeledger.protocol.merkle.SubStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** Root of a key-value map computed naively from scratch, as an oracle for the store. */
+/**
+ * App hash of a key-value map computed naively from scratch, as an oracle for the store: every
+ * key goes to its {@link SubStore}, each sub-store's sparse Merkle root is built from its
+ * sorted leaves, and the app hash is the root of the tree mapping every sub-store name to its
+ * root (ADR 0008).
+ */
 final class ReferenceRoot {
 
     private ReferenceRoot() {
     }
 
     static byte[] of(Map<byte[], byte[]> kv) {
+        Map<SubStore, Map<byte[], byte[]>> split = new TreeMap<>();
+        for (SubStore s : SubStore.values()) {
+            split.put(s, new TreeMap<>(Arrays::compareUnsigned));
+        }
+        kv.forEach((k, v) -> split.get(SubStore.of(k)).put(k, v));
+        Map<byte[], byte[]> top = new TreeMap<>(Arrays::compareUnsigned);
+        split.forEach((s, entries) -> top.put(s.nameBytes(), flatRoot(entries)));
+        return flatRoot(top);
+    }
+
+    /** Root of one sparse Merkle tree holding {@code kv}. */
+    static byte[] flatRoot(Map<byte[], byte[]> kv) {
         List<byte[][]> es = new ArrayList<>();
         kv.forEach((k, v) -> es.add(new byte[][] {SmtHash.keyHash(k), SmtHash.valueHash(v)}));
         es.sort((a, b) -> Arrays.compareUnsigned(a[0], b[0]));

@@ -25,6 +25,12 @@ import java.util.TreeMap;
  * height {@code H}. Op types are pluggable through {@link ProofOpVerifier}; an op of a type not
  * registered is rejected, never skipped. Used by {@link VerifiedQueryClient}.
  *
+ * <p>With a {@link KeyPathRule} (as {@link SmtProofOpVerifier#teeLedgerProofs()} sets), the
+ * ops must carry exactly the keys the rule derives from the queried key, in order, as
+ * {@code ProofRuntime.VerifyValue} checks its keypath. Without one only the first op's key is
+ * checked, which is unsound for a multistore: a node could prove a present key "absent" from
+ * another sub-store whose root is genuinely under the app hash (ADR 0008).
+ *
  * <p>Immutable and thread-safe once built.
  */
 public final class ProofVerifier {
@@ -32,12 +38,36 @@ public final class ProofVerifier {
   /** Upper bound on chained ops; real proofs use one or two. */
   public static final int MAX_OPS = 16;
 
-  private final Map<String, ProofOpVerifier> verifiers;
+  /**
+   * The keys a proof's ops must carry, leaf first, for a queried key: e.g. {@code [key,
+   * sub-store name]} for TEE Ledger's state (see {@code StateProof.keyPath} in protocol).
+   * Implementations must be pure and thread-safe.
+   */
+  @FunctionalInterface
+  public interface KeyPathRule {
+    /** The expected op keys for {@code key}, leaf first; never empty. */
+    List<byte[]> keyPath(byte[] key);
+  }
 
-  /** A verifier for the given op types (type string to op verifier). */
+  private final Map<String, ProofOpVerifier> verifiers;
+  private final KeyPathRule keyPathRule;
+
+  /**
+   * A verifier for the given op types (type string to op verifier) that checks only the first
+   * op's key: for single-tree states, or where each op binds the next one's key itself.
+   */
   public ProofVerifier(Map<String, ProofOpVerifier> verifiers) {
+    this(verifiers, null);
+  }
+
+  /**
+   * A verifier for the given op types that also requires the ops' keys to be exactly
+   * {@code keyPathRule.keyPath(key)}, in order, with one op per element.
+   */
+  public ProofVerifier(Map<String, ProofOpVerifier> verifiers, KeyPathRule keyPathRule) {
     this.verifiers = new TreeMap<>(verifiers);
     this.verifiers.values().forEach(v -> Objects.requireNonNull(v, "op verifier"));
+    this.keyPathRule = keyPathRule;
   }
 
   /** The registered op types. */
@@ -50,7 +80,8 @@ public final class ProofVerifier {
    * null) in the state whose root is {@code appHash}.
    *
    * @throws LightClientException with PROOF_MISSING (no ops), UNKNOWN_PROOF_OP, KEY_MISMATCH
-   *     (the first op proves another key), PROOF_INVALID (an op rejects its data) or
+   *     (the first op proves another key or, with a key-path rule, the ops' number or keys
+   *     differ from the key path), PROOF_INVALID (an op rejects its data) or
    *     APP_HASH_MISMATCH (the chain ends at another root)
    */
   public void verify(List<ProofOp> ops, byte[] key, byte[] valueOrNull, byte[] appHash)
@@ -62,6 +93,13 @@ public final class ProofVerifier {
     }
     if (ops.size() > MAX_OPS) {
       throw new LightClientException(PROOF_INVALID, "proof has " + ops.size() + " ops");
+    }
+    List<byte[]> path = keyPathRule == null ? null : keyPathRule.keyPath(key);
+    if (path != null && path.size() != ops.size()) {
+      throw new LightClientException(
+          KEY_MISMATCH,
+          "proof has " + ops.size() + " ops, the key path of " + hex(key) + " has "
+              + path.size() + " elements");
     }
     byte[] value = valueOrNull;
     for (int i = 0; i < ops.size(); i++) {
@@ -75,6 +113,11 @@ public final class ProofVerifier {
       if (i == 0 && !Arrays.equals(opKey, key)) {
         throw new LightClientException(
             KEY_MISMATCH, "proof is for key " + hex(opKey) + ", asked " + hex(key));
+      }
+      if (path != null && !Arrays.equals(opKey, path.get(i))) {
+        throw new LightClientException(
+            KEY_MISMATCH,
+            "op " + i + " has key " + hex(opKey) + ", the key path needs " + hex(path.get(i)));
       }
       byte[] root;
       try {

@@ -142,6 +142,31 @@ class ProofVerifierTest {
   }
 
   @Test
+  void keyPathRuleChecksEveryOpKeyAndTheNumberOfOps() throws Exception {
+    ProofVerifier strict =
+        new ProofVerifier(
+            Map.of(TestProofOps.LEAF, TestProofOps::leaf, TestProofOps.WRAP, TestProofOps::wrap),
+            key -> List.of(key, STORE));
+    byte[] root = rootOf(VALUE);
+    strict.verify(twoOps(), KEY, VALUE, root);
+    List<ProofOp> otherStore =
+        List.of(
+            new ProofOp(TestProofOps.LEAF, KEY, new byte[0]),
+            new ProofOp(TestProofOps.WRAP, "other".getBytes(StandardCharsets.UTF_8), SALT));
+    byte[] otherRoot =
+        TestProofOps.wrap(
+            "other".getBytes(StandardCharsets.UTF_8),
+            TestProofOps.leaf(KEY, VALUE, new byte[0]),
+            SALT);
+    // The generic verifier accepts a chain through any store; the key path does not.
+    verifier.verify(otherStore, KEY, VALUE, otherRoot);
+    expect(() -> strict.verify(otherStore, KEY, VALUE, otherRoot), Reason.KEY_MISMATCH);
+    expect(
+        () -> strict.verify(twoOps().subList(0, 1), KEY, VALUE, TestProofOps.leaf(KEY, VALUE, new byte[0])),
+        Reason.KEY_MISMATCH);
+  }
+
+  @Test
   void listsRegisteredTypes() {
     assertThat(verifier.opTypes()).containsExactly(TestProofOps.LEAF, TestProofOps.WRAP);
   }

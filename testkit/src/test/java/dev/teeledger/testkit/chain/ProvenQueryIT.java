@@ -73,6 +73,14 @@ class ProvenQueryIT {
     }
 
     @Test
+    void rejectsATamperedStoreProof() {
+        proxy.mode(TamperingRpcProxy.Mode.STORE_PROOF);
+        assertThatThrownBy(() -> client.query("/gov/param/tx.max_signers", key("gov/param/tx.max_signers")))
+                .isInstanceOfSatisfying(LightClientException.class,
+                        e -> assertThat(e.reason()).isIn(LightClientException.Reason.APP_HASH_MISMATCH, LightClientException.Reason.PROOF_INVALID));
+    }
+
+    @Test
     void rejectsATamperedProof() {
         proxy.mode(TamperingRpcProxy.Mode.PROOF);
         assertThatThrownBy(() -> client.query("/gov/param/tx.max_signers", key("gov/param/tx.max_signers")))

@@ -21,7 +21,7 @@ import java.util.HexFormat;
  * in the proof, or in the app hash of the header it relays.
  */
 final class TamperingRpcProxy implements AutoCloseable {
-    enum Mode { NONE, VALUE, PROOF, HEADER_APP_HASH }
+    enum Mode { NONE, VALUE, PROOF, STORE_PROOF, HEADER_APP_HASH }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpServer server;
@@ -64,8 +64,11 @@ final class TamperingRpcProxy implements AutoCloseable {
         if (m == Mode.VALUE && method.equals("abci_query")) {
             ObjectNode response = (ObjectNode) root.path("result").path("response");
             response.put("value", flipBase64(response.path("value").asText()));
-        } else if (m == Mode.PROOF && method.equals("abci_query")) {
-            ObjectNode op = (ObjectNode) root.path("result").path("response").path("proofOps").path("ops").get(0);
+        } else if ((m == Mode.PROOF || m == Mode.STORE_PROOF) && method.equals("abci_query")) {
+            // PROOF: the key's op (under its sub-store root); STORE_PROOF: the sub-store's op
+            // (under the app hash), ADR 0008.
+            ObjectNode op = (ObjectNode) root.path("result").path("response").path("proofOps").path("ops")
+                    .get(m == Mode.PROOF ? 0 : 1);
             op.put("data", flipBase64(op.path("data").asText()));
         } else if (m == Mode.HEADER_APP_HASH && method.equals("commit")) {
             ObjectNode header = (ObjectNode) root.path("result").path("signed_header").path("header");
