@@ -19,7 +19,7 @@ import tendermint.crypto.ProofOuterClass.ProofOps;
 /**
  * Answers {@code abci_query}. Every path names exactly one store key, so every
  * answer is a stored value that can carry a Merkle proof: with {@code prove=true}
- * the response holds two {@link SmtProof#OP_TYPE} ops, leaf first (ADR 0008): the
+ * the response holds two {@link SmtProof#OP_TYPE} ops, leaf first (ADR 0010): the
  * first (key = the store key) proves the value or its absence under the root of the
  * key's {@link dev.teeledger.protocol.merkle.SubStore}; the second (key = the
  * sub-store's name) proves that root under the app hash committed at the answered

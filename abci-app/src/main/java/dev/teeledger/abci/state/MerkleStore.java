@@ -34,7 +34,7 @@ import org.rocksdb.WriteOptions;
  * The authenticated, versioned, persistent application state, kept in RocksDB: a multistore of
  * sparse Merkle trees (see {@link dev.teeledger.protocol.merkle.SmtHash}), one per
  * {@link SubStore}, under a top-level tree of sub-store roots whose root is the app hash
- * (ADR 0002, ADR 0008).
+ * (ADR 0002, ADR 0010).
  * The ABCI layer opens it at start-up, reports {@link #lastVersion()} / {@link #lastRootHash()}
  * in {@code Info}, executes each block in a {@link #newWorkingSet()}, and calls {@link #commit}
  * in {@code Commit}; the query connection calls {@link #latest()}, {@link #prove} and
@@ -45,7 +45,7 @@ import org.rocksdb.WriteOptions;
  * crash at any point leaves either the previous or the new version, never a mix. The root
  * depends only on the set of key-value pairs. A write costs O(log n) hashes in its own
  * sub-store of n keys plus a constant for the top-level tree, whatever the other sub-stores
- * hold; latest reads of hot keys are answered from an in-memory value cache (ADR 0008). Versions older than
+ * hold; latest reads of hot keys are answered from an in-memory value cache (ADR 0010). Versions older than
  * {@link StoreConfig#keepRecentVersions()} are pruned after each commit (JMT-style stale-node
  * index; see ADR 0002). {@code commit} and {@code newWorkingSet} are for one thread (the
  * consensus connection); reads, proofs and stats may run concurrently from other threads.
@@ -214,7 +214,7 @@ public final class MerkleStore implements AutoCloseable {
 
     /**
      * The app hash of a state holding no key: the top-level tree with every sub-store's root
-     * all zero. A constant of the sub-store layout (ADR 0008).
+     * all zero. A constant of the sub-store layout (ADR 0010).
      */
     public static byte[] emptyStateRoot() {
         return StateUpdate.EMPTY_STATE_ROOT.clone();

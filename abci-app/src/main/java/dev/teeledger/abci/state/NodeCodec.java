@@ -210,7 +210,7 @@ final class NodeCodec {
             int n = buf.get() & 0xFF;
             if (n != stores.length) {
                 throw new StoreException("roots record lists " + n + " sub-stores, this build has "
-                        + stores.length + ": the sub-store layout changed (ADR 0008), migrate first");
+                        + stores.length + ": the sub-store layout changed (ADR 0010), migrate first");
             }
             Node[] roots = new Node[stores.length];
             for (SubStore s : stores) {

@@ -3,7 +3,7 @@ package dev.teeledger.abci.state;
 import dev.teeledger.protocol.merkle.SubStore;
 
 /**
- * The roots of one version of the state (ADR 0008): the top-level tree, whose hash is the app
+ * The roots of one version of the state (ADR 0010): the top-level tree, whose hash is the app
  * hash, and the tree of every {@link SubStore}. Nodes may be stored references or, inside a
  * pending update, new in-memory nodes. Immutable: the array is never written after
  * construction and never handed out.

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 
 /**
- * Applies one block's staged changes to the multistore (ADR 0008): routes each key to its
+ * Applies one block's staged changes to the multistore (ADR 0010): routes each key to its
  * {@link SubStore}, updates only the sub-store trees that received changes, then updates the
  * top-level tree's entries for the sub-stores whose root moved. The cost of a write therefore
  * depends on the size of its own sub-store and on the (fixed) number of sub-stores, not on the

@@ -1,7 +1,7 @@
 /**
  * The application state: an authenticated, versioned, persistent key-value store (ADR 0002),
  * split into one sparse Merkle tree per {@link dev.teeledger.protocol.merkle.SubStore} under a
- * top-level tree of sub-store roots whose root is the app hash (ADR 0008).
+ * top-level tree of sub-store roots whose root is the app hash (ADR 0010).
  *
  * <p>{@link dev.teeledger.abci.state.MerkleStore} owns the RocksDB database and the committed
  * versions; {@link dev.teeledger.abci.state.WorkingSet} stages one block's writes in memory, with

@@ -10,7 +10,7 @@ import tendermint.abci.Types.ResponseQuery;
 import tendermint.crypto.ProofOuterClass.ProofOp;
 
 /**
- * Test helper: checks a proven query answer the way a light client does (ADR 0008): exactly two
+ * Test helper: checks a proven query answer the way a light client does (ADR 0010): exactly two
  * {@link SmtProof#OP_TYPE} ops whose keys are {@link StateProof#keyPath} of the answer's key,
  * folded leaf first up to the app hash.
  */

@@ -41,7 +41,7 @@ class MerkleStoreTest {
     void emptyStoreHasVersionZeroAndTheEmptyStateRoot() throws Exception {
         try (MerkleStore store = MerkleStore.open(dir, StoreConfig.defaults())) {
             assertThat(store.lastVersion()).isZero();
-            // Every sub-store is empty, and the top-level tree lists all of them (ADR 0008).
+            // Every sub-store is empty, and the top-level tree lists all of them (ADR 0010).
             assertThat(MerkleStore.emptyStateRoot())
                     .isEqualTo(ReferenceRoot.of(new TreeMap<>(Arrays::compareUnsigned)))
                     .isNotEqualTo(new byte[32]);

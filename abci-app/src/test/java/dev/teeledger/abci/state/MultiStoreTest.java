@@ -17,7 +17,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The sub-store split of ADR 0008: routing, roots, proofs through the right sub-store, format. */
+/** The sub-store split of ADR 0010: routing, roots, proofs through the right sub-store, format. */
 class MultiStoreTest {
 
     @TempDir

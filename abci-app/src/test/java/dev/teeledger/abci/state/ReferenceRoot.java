@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * App hash of a key-value map computed naively from scratch, as an oracle for the store: every
  * key goes to its {@link SubStore}, each sub-store's sparse Merkle root is built from its
  * sorted leaves, and the app hash is the root of the tree mapping every sub-store name to its
- * root (ADR 0008).
+ * root (ADR 0010).
  */
 final class ReferenceRoot {
 

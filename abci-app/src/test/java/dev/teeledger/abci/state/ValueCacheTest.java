@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The latest-value cache (ADR 0008): hits, write-through, failed commits, races, bounds. */
+/** The latest-value cache (ADR 0010): hits, write-through, failed commits, races, bounds. */
 class ValueCacheTest {
 
     @TempDir

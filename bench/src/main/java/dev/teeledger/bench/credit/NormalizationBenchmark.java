@@ -43,7 +43,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * separate the module's own work from the Merkle-path cost that any write pays (a tree of
  * n leaves is about log2 n levels deep). Each invocation starts a fresh working set over the same committed
  * state and drops it afterwards, so every invocation does the same work. Since the multistore
- * (ADR 0008) the three records sit in the small {@code credit} sub-store, apart from the
+ * (ADR 0010) the three records sit in the small {@code credit} sub-store, apart from the
  * accounts, so {@code indexed} should cost the same at every size; setup waits for RocksDB's
  * background compaction to finish so that it does not share the CPU with the measurement.
  */

@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * ops must carry exactly the keys the rule derives from the queried key, in order, as
  * {@code ProofRuntime.VerifyValue} checks its keypath. Without one only the first op's key is
  * checked, which is unsound for a multistore: a node could prove a present key "absent" from
- * another sub-store whose root is genuinely under the app hash (ADR 0008).
+ * another sub-store whose root is genuinely under the app hash (ADR 0010).
  *
  * <p>Immutable and thread-safe once built.
  */

@@ -7,7 +7,7 @@ import dev.teeledger.protocol.merkle.StateProof;
 /**
  * The proof op the TEE Ledger app attaches to proven queries
  * ({@link SmtProof#OP_TYPE}): a sparse-Merkle inclusion or exclusion proof. An answer
- * carries two of them (ADR 0008): the key under its sub-store's root, then the
+ * carries two of them (ADR 0010): the key under its sub-store's root, then the
  * sub-store's name → root under the app hash. Decoding and hashing live in
  * {@code protocol}, next to the tree that produces the proofs; this class only adapts
  * them to the light client.

@@ -18,7 +18,7 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two-op multistore proofs (ADR 0008) through {@link SmtProofOpVerifier#teeLedgerProofs()}: a
+ * Two-op multistore proofs (ADR 0010) through {@link SmtProofOpVerifier#teeLedgerProofs()}: a
  * small state is built from scratch with {@link TestSmt} (one tree per sub-store, a top-level
  * tree of all sub-store roots), and every way of tampering with either op must fail.
  */

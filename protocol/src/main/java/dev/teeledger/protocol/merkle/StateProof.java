@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A proof that a key holds a value (or is absent) in the whole application state (ADR 0008):
+ * A proof that a key holds a value (or is absent) in the whole application state (ADR 0010):
  * the key's {@link SmtProof} under its {@link SubStore}'s root, then the sub-store's
  * {@link SmtProof} of {@code name → root} under the app hash. On the wire these are two
  * CometBFT {@code ProofOp}s of type {@value SmtProof#OP_TYPE}, leaf first: {@code (key,

@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The fixed partition of the application state into sub-stores (ADR 0008). Each sub-store is its
+ * The fixed partition of the application state into sub-stores (ADR 0010). Each sub-store is its
  * own sparse Merkle tree; the app hash is the root of a small top-level tree that maps every
  * sub-store's {@link #storeName() name} to its root. A key belongs to the sub-store with the
  * longest {@link #prefixes() prefix} the key starts with, or to {@link #DEFAULT} if none does.
@@ -42,7 +42,14 @@ public enum SubStore {
     /** Receipts of counted activity reports (grow with every report). */
     CREDIT_REPORTS(8, "credit.report", "credit/report/"),
     /** Every key no other row claims. */
-    DEFAULT(9, "default");
+    DEFAULT(9, "default"),
+    /**
+     * Per-account share history (attestation weighs verifiers by their shares at a round's
+     * opening): grows with the accounts, so it stays out of the small {@code credit} tree.
+     */
+    CREDIT_HISTORY(10, "credit.history", "credit/history/"),
+    /** Attestation rounds, votes, queues, beacon, liveness and bindings. */
+    ATTESTATION(11, "attestation", "attestation/");
 
     private static final SubStore[] BY_PREFIX_LENGTH;
     private static final byte[][] PREFIX_OF;

@@ -49,10 +49,10 @@ class SubStoreTest {
     void scanFilterKeepsEveryStoreThatCanHoldThePrefix() {
         assertThat(Arrays.stream(SubStore.values()).filter(s -> s.mayHoldKeysStartingWith(b("credit/"))))
                 .containsExactlyInAnyOrder(SubStore.CREDIT, SubStore.CREDIT_ACCOUNTS,
-                        SubStore.CREDIT_REPORTS, SubStore.DEFAULT);
+                        SubStore.CREDIT_REPORTS, SubStore.CREDIT_HISTORY, SubStore.DEFAULT);
         assertThat(Arrays.stream(SubStore.values()).filter(s -> s.mayHoldKeysStartingWith(b("cr"))))
                 .containsExactlyInAnyOrder(SubStore.CREDIT, SubStore.CREDIT_ACCOUNTS,
-                        SubStore.CREDIT_REPORTS, SubStore.DEFAULT);
+                        SubStore.CREDIT_REPORTS, SubStore.CREDIT_HISTORY, SubStore.DEFAULT);
         assertThat(Arrays.stream(SubStore.values()).filter(s -> s.mayHoldKeysStartingWith(b("credit/acct/1"))))
                 .containsExactlyInAnyOrder(SubStore.CREDIT, SubStore.CREDIT_ACCOUNTS, SubStore.DEFAULT);
         assertThat(Arrays.stream(SubStore.values()).filter(s -> s.mayHoldKeysStartingWith(new byte[0])))

@@ -66,7 +66,7 @@ final class TamperingRpcProxy implements AutoCloseable {
             response.put("value", flipBase64(response.path("value").asText()));
         } else if ((m == Mode.PROOF || m == Mode.STORE_PROOF) && method.equals("abci_query")) {
             // PROOF: the key's op (under its sub-store root); STORE_PROOF: the sub-store's op
-            // (under the app hash), ADR 0008.
+            // (under the app hash), ADR 0010.
             ObjectNode op = (ObjectNode) root.path("result").path("response").path("proofOps").path("ops")
                     .get(m == Mode.PROOF ? 0 : 1);
             op.put("data", flipBase64(op.path("data").asText()));
