@@ -3,6 +3,7 @@ package dev.teeledger.sidecar.api;
 import dev.teeledger.sidecar.tpm.NodeTpm;
 import dev.teeledger.sidecar.tpm.SidecarException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -18,6 +19,9 @@ import tss.tpm.TPMS_TIME_INFO;
 @ApplicationScoped
 public class TpmReadinessCheck implements HealthCheck {
 
+    /** Kubelet probes time out after seconds; a queued or hung TPM must not hold the check longer. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+
     private final NodeTpm tpm;
 
     public TpmReadinessCheck(NodeTpm tpm) {
@@ -28,7 +32,7 @@ public class TpmReadinessCheck implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder b = HealthCheckResponse.named("tpm");
         try {
-            TPMS_TIME_INFO time = tpm.probe();
+            TPMS_TIME_INFO time = tpm.probe(PROBE_TIMEOUT);
             b.withData("resetCount", Integer.toUnsignedLong(time.clockInfo.resetCount))
                     .withData("restartCount", Integer.toUnsignedLong(time.clockInfo.restartCount));
             tpm.identity();

@@ -138,6 +138,11 @@ public final class NodeTpm implements AutoCloseable {
         return session.call("probe", ctx -> ctx.tpm().ReadClock());
     }
 
+    /** {@link #probe()} waiting at most {@code timeout}, for health checks that must answer quickly. */
+    public TPMS_TIME_INFO probe(java.time.Duration timeout) throws SidecarException {
+        return session.call("probe", timeout, ctx -> ctx.tpm().ReadClock());
+    }
+
     /**
      * TPM2_ActivateCredential with the AK as the activated object and the EK as the decryption
      * key, authorised by PolicySecret(TPM_RH_ENDORSEMENT) as the EK's policy demands.

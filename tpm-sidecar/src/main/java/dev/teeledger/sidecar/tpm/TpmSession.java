@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import tss.Tpm;
@@ -108,11 +109,20 @@ public final class TpmSession implements AutoCloseable {
      *                          whatever {@code work} throws itself
      */
     public <T> T call(String operation, Work<T> work) throws SidecarException {
+        return call(operation, callTimeout, work);
+    }
+
+    /**
+     * As {@link #call(String, Work)} with its own timeout, e.g. a short one for health probes.
+     * A call that times out while still queued is withdrawn and leaves the connection alone; one
+     * that times out while talking to the TPM closes the connection.
+     */
+    public <T> T call(String operation, Duration timeout, Work<T> work) throws SidecarException {
         long start = System.nanoTime();
         String outcome = "ok";
         int rc = 0;
         try {
-            return submit(operation, work);
+            return submit(operation, timeout, work);
         } catch (SidecarException e) {
             outcome = e.reason().name().toLowerCase(Locale.ROOT);
             rc = e.tpmResponseCode();
@@ -122,27 +132,35 @@ public final class TpmSession implements AutoCloseable {
         }
     }
 
-    private <T> T submit(String operation, Work<T> work) throws SidecarException {
+    private <T> T submit(String operation, Duration timeout, Work<T> work) throws SidecarException {
         if (closed) {
             throw new SidecarException(Reason.TPM_UNAVAILABLE, "the TPM session is closed");
         }
+        AtomicBoolean started = new AtomicBoolean();
         Future<T> future;
         try {
-            future = worker.submit(() -> runOnWorker(operation, work));
+            future = worker.submit(() -> {
+                started.set(true);
+                return runOnWorker(operation, work);
+            });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             throw new SidecarException(Reason.TPM_UNAVAILABLE, "the TPM session is closed");
         }
         try {
-            return future.get(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
+            if (!started.get()) {
+                throw new SidecarException(Reason.TIMEOUT, operation + ": still queued behind other TPM calls after "
+                        + timeout.toMillis() + " ms");
+            }
             // Closing the socket unblocks a worker stuck in a read; the next call reconnects.
             TappedDevice d = device;
             if (d != null) {
                 d.close();
             }
             throw new SidecarException(Reason.TIMEOUT,
-                    operation + ": the TPM (" + connector.describe() + ") did not answer within " + callTimeout.toMillis() + " ms");
+                    operation + ": the TPM (" + connector.describe() + ") did not answer within " + timeout.toMillis() + " ms");
         } catch (CancellationException e) {
             throw new SidecarException(Reason.TPM_UNAVAILABLE, operation + ": cancelled");
         } catch (InterruptedException e) {
