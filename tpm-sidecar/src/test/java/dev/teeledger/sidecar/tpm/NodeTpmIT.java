@@ -296,6 +296,36 @@ class NodeTpmIT {
         assertThat(config.stateDir().resolve("vrf-key.sealed")).isNotEmptyFile();
     }
 
+    @Test
+    void createsAnRsaAkWhenConfiguredAndItsEvidenceVerifies() throws Exception {
+        ProvisionedTpm tpm = fixture.tpm(1);
+        NodeTpmConfig base = config(tpm, work.resolve("state-rsa"));
+        NodeTpmConfig config = new NodeTpmConfig(base.ekHandle(), base.ekCertNvIndex(), 0x81010004, 0x81000012,
+                AkAlgorithm.RSA, List.of(), base.stateDir(), base.chainId(), base.endpoint(), 15, List.of());
+        try (NodeTpm sidecar = open(tpm, config)) {
+            SidecarIdentity id = sidecar.identity();
+            TpmtPublic ak = TpmtPublic.parse(id.akPublic());
+            assertThat(ak.type()).isEqualTo(TpmAlg.RSA);
+            AkPolicy.check(ak);
+            CertifyVerifier.verify(ak, TpmtPublic.parse(id.nodeKeyPublic()), id.certifyAttest(), id.certifySignature(),
+                    null);
+
+            CredentialActivation.Challenge challenge =
+                    CredentialActivation.make(TpmtPublic.parse(id.ekPublic()), id.akName(), RANDOM);
+            assertThat(sidecar.activateCredential(challenge.idObject(), challenge.encryptedSecret()))
+                    .isEqualTo(challenge.secret());
+
+            byte[] nonce = new byte[20];
+            RANDOM.nextBytes(nonce);
+            // PCRs nobody extends: the empty log (nothing configured) replays to their reset values.
+            QuoteEvidence q = sidecar.quote(nonce, List.of(0, 16));
+            new QuoteVerifier(true).verify(ak, null, nonce,
+                    List.of(new PcrSelection(TpmAlg.SHA256, NodeTpm.selection(List.of(0, 16)))), q.attest(),
+                    q.signature(), q.measurementLog(), d -> false, null);
+            assertThat(SwtpmTools.checkquote(work, id.akPublic(), q, nonce)).isTrue();
+        }
+    }
+
     private static void assertQuoteVerifies(NodeTpm sidecar, SidecarIdentity id) throws Exception {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
