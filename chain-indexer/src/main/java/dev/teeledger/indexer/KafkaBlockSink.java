@@ -129,10 +129,11 @@ public final class KafkaBlockSink implements BlockSink {
             closeProducer();
             throw new IndexerException("cannot publish height " + block.height() + " (another indexer with id '"
                     + indexerId + "' running, or broker refuses): " + e, e);
-        } catch (KafkaException e) {
+        } catch (KafkaException | IllegalStateException e) {
+            // IllegalStateException: the producer is in an error state after an earlier failure.
             try {
                 p.abortTransaction();
-            } catch (KafkaException abortFailed) {
+            } catch (KafkaException | IllegalStateException abortFailed) {
                 // A new producer's initTransactions aborts the transaction instead.
                 closeProducer();
             }
