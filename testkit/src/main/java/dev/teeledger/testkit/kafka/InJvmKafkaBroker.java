@@ -117,6 +117,33 @@ public final class InJvmKafkaBroker implements AutoCloseable {
         return Map.of("cleanup.policy", "compact");
     }
 
+    /**
+     * Stops the broker (the KRaft controller keeps running) and starts it again on the same
+     * data and port, for "Kafka restarted" fault tests. Clients see connection errors in
+     * between and reconnect to the same {@link #bootstrapServers()}.
+     *
+     * @param downtime how long the broker stays down
+     */
+    public void restartBroker(java.time.Duration downtime) {
+        kafka.server.BrokerServer broker = cluster.brokers().values().iterator().next();
+        String before = bootstrapServers();
+        try {
+            broker.shutdown();
+            broker.awaitShutdown();
+            Thread.sleep(downtime.toMillis());
+            broker.startup();
+            cluster.waitForReadyBrokers();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("in-JVM Kafka broker did not restart", e);
+        }
+        if (!before.equals(bootstrapServers())) {
+            throw new IllegalStateException("broker came back on " + bootstrapServers() + " instead of " + before);
+        }
+    }
+
     /** Shuts the broker down and deletes its data. */
     @Override
     public void close() {

@@ -47,6 +47,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return start(EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false));
     }
 
+    /**
+     * As {@link #start(Path)}, on a fixed port: a restarted server is then reachable at the same
+     * URLs, as a service's connection pool expects after a database outage.
+     */
+    public static EmbeddedPostgresServer start(Path dataDirectory, int port) {
+        Objects.requireNonNull(dataDirectory, "dataDirectory");
+        return start(EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false).setPort(port));
+    }
+
     private static EmbeddedPostgresServer start(EmbeddedPostgres.Builder builder) {
         try {
             return new EmbeddedPostgresServer(builder.setServerConfig("listen_addresses", "127.0.0.1").start());

@@ -31,10 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
 class TestInfrastructureIT {
 
     @Test
-    void embeddedPostgresIsVersion17AndKeepsDataAcrossARestartOnAGivenDirectory(@TempDir Path dir) throws Exception {
+    void embeddedPostgresIsVersion17AndKeepsDataAndPortAcrossARestart(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("pg");
         Files.createDirectories(data);
-        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(data)) {
+        int port = dev.teeledger.testkit.cometbft.Ports.free();
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(data, port)) {
+            assertThat(pg.port()).isEqualTo(port);
             pg.createDatabase("registry");
             try (Connection c = DriverManager.getConnection(pg.jdbcUrl("registry"), EmbeddedPostgresServer.USER,
                     EmbeddedPostgresServer.PASSWORD); Statement s = c.createStatement()) {
@@ -46,7 +48,7 @@ class TestInfrastructureIT {
             }
             assertThat(pg.reactiveUrl("registry")).isEqualTo("postgresql://127.0.0.1:" + pg.port() + "/registry");
         }
-        try (EmbeddedPostgresServer again = EmbeddedPostgresServer.start(data);
+        try (EmbeddedPostgresServer again = EmbeddedPostgresServer.start(data, port);
                 Connection c = DriverManager.getConnection(again.jdbcUrl("registry"), EmbeddedPostgresServer.USER,
                         EmbeddedPostgresServer.PASSWORD);
                 Statement s = c.createStatement()) {
@@ -112,10 +114,31 @@ class TestInfrastructureIT {
     }
 
     @Test
-    void brokerCreatesAndListsTopics() {
+    void brokerCreatesTopicsAndKeepsThemAndTheirRecordsAcrossARestart() throws Exception {
         try (InJvmKafkaBroker kafka = InJvmKafkaBroker.start()) {
             kafka.createTopics(3, List.of("x", "y"));
             assertThat(kafka.topics()).contains("x", "y");
+            Properties p = kafka.clientProperties();
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>("x", 0, "k", "before")).get();
+                String bootstrap = kafka.bootstrapServers();
+                kafka.restartBroker(Duration.ofMillis(500));
+                assertThat(kafka.bootstrapServers()).isEqualTo(bootstrap);
+                producer.send(new ProducerRecord<>("x", 0, "k", "after")).get();
+            }
+            Properties cp = kafka.clientProperties();
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(cp, new StringDeserializer(), new StringDeserializer())) {
+                org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition("x", 0);
+                consumer.assign(List.of(tp));
+                consumer.seekToBeginning(List.of(tp));
+                List<String> seen = new java.util.ArrayList<>();
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (seen.size() < 2 && System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.value()));
+                }
+                assertThat(seen).containsExactly("before", "after");
+            }
         }
     }
 }
