@@ -1,5 +1,6 @@
 package dev.teeledger.testkit.indexer;
 
+import static dev.teeledger.testkit.indexer.IndexerHarness.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,13 +55,6 @@ import org.junit.jupiter.api.Test;
  * consumers.
  */
 class ChainIndexerIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final GovernanceFixture GOV = new GovernanceFixture(3, 2);
-    private static final IndexerTopics TOPICS = IndexerTopics.withPrefix("teeledger.");
-
-    /** A committed tx: its hash (upper hex) and height. */
-    record Sent(String hash, long height) {}
-
     @Test
     void publishesEveryHeightOnceAndResumesWithoutGapAfterAKill() throws Exception {
         long t0 = System.nanoTime();
@@ -99,16 +93,9 @@ class ChainIndexerIT {
             long end = System.nanoTime();
 
             // Blocks: exactly 1..N, each once, in order (single partition).
-            List<BlockRecord> blocks = new ArrayList<>();
-            for (ConsumerRecord<String, byte[]> r : readAll(kafka, TOPICS.blocks())) {
-                blocks.add(RecordCodec.decodeBlock(r.value()));
-            }
+            List<BlockRecord> blocks = contiguousBlocks(kafka, "indexer-it");
             long n = blocks.size();
             assertThat(n).isGreaterThanOrEqualTo(tip);
-            for (int i = 0; i < n; i++) {
-                assertThat(blocks.get(i).height()).as("block record %d", i).isEqualTo(i + 1L);
-                assertThat(blocks.get(i).chainId()).isEqualTo("indexer-it");
-            }
             Checkpoint last = null;
             for (ConsumerRecord<String, byte[]> r : readAll(kafka, TOPICS.checkpoints())) {
                 assertThat(r.key()).isEqualTo("it");
@@ -130,22 +117,7 @@ class ChainIndexerIT {
                             org.assertj.core.groups.Tuple[]::new));
 
             // Events: no id twice, per-partition order = chain order, and exactly the expected tx events.
-            List<ChainEvent> events = new ArrayList<>();
-            Set<String> ids = new HashSet<>();
-            for (String topic : TOPICS.eventTopics()) {
-                Map<Integer, EventId> lastInPartition = new HashMap<>();
-                for (ConsumerRecord<String, byte[]> r : readAll(kafka, topic)) {
-                    ChainEvent e = RecordCodec.decodeEvent(r.value());
-                    assertThat(ids.add(e.id().toString())).as("duplicate %s", e.id()).isTrue();
-                    assertThat(r.key()).isEqualTo(e.key());
-                    assertThat(new String(r.headers().lastHeader(KafkaBlockSink.HEADER_ID).value(), StandardCharsets.UTF_8))
-                            .isEqualTo(e.id().toString());
-                    EventId prev = lastInPartition.put(r.partition(), e.id());
-                    assertThat(prev == null || prev.compareTo(e.id()) < 0).as("order in %s-%d", topic, r.partition()).isTrue();
-                    events.add(e);
-                }
-            }
-            events.sort((a, b) -> a.id().compareTo(b.id()));
+            List<ChainEvent> events = uniqueEvents(kafka);
             List<ChainEvent> txEvents = events.stream().filter(e -> !e.id().blockEvent()).toList();
             assertThat(txEvents).extracting(e -> e.id().height(), ChainEvent::type, ChainEvent::txHash).containsExactly(
                     org.assertj.core.groups.Tuple.tuple(sent.get(0).height(), "gov.param_changed", sent.get(0).hash()),
@@ -170,85 +142,4 @@ class ChainIndexerIT {
         }
     }
 
-    private static long ms(long nanos) {
-        return nanos / 1_000_000;
-    }
-
-    private static byte[] paramChange(LocalChain chain, long nonce, String name, String value) {
-        return TxBuilder.forChain(chain.chainId()).type(TxType.TX_TYPE_GOV_PARAM_CHANGE)
-                .payload(ParamChange.newBuilder().addChanges(ParamValue.newBuilder().setName(name).setValue(value)).build())
-                .nonce(nonce).signers(GOV.first(2)).build();
-    }
-
-    private static Sent commit(LocalChain chain, byte[] tx) throws Exception {
-        JsonNode answer = chain.rpc("/broadcast_tx_commit?tx=0x" + HexFormat.of().formatHex(tx));
-        JsonNode result = answer.path("result");
-        assertThat(result.path("check_tx").path("code").asInt(-1)).as(answer.toString()).isZero();
-        assertThat(result.path("tx_result").path("code").asInt(-1)).as(answer.toString()).isZero();
-        String hash = HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(tx));
-        assertThat(result.path("hash").asText()).isEqualTo(hash);
-        return new Sent(hash, result.path("height").asLong());
-    }
-
-    private static Process startIndexer(LocalChain chain, InJvmKafkaBroker kafka, String log) throws IOException {
-        Path logFile = chain.dir().resolve("indexer-" + log + ".log");
-        List<String> cmd = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"),
-                "-Dteeledger.indexer.rpc-url=" + chain.rpcUrl(),
-                "-Dteeledger.indexer.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "-Dteeledger.indexer.id=it",
-                "-Dteeledger.indexer.create-topics=false",
-                "-Dteeledger.indexer.poll-interval=PT1S",
-                "dev.teeledger.indexer.IndexerMain");
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
-    }
-
-    /** Height of the last committed block record (read_committed), 0 if none. */
-    private static long publishedHeight(InJvmKafkaBroker kafka) throws Exception {
-        List<ConsumerRecord<String, byte[]>> all = readAll(kafka, TOPICS.blocks());
-        return all.isEmpty() ? 0 : RecordCodec.decodeBlock(all.get(all.size() - 1).value()).height();
-    }
-
-    private static void awaitPublished(InJvmKafkaBroker kafka, long height, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (publishedHeight(kafka) < height) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("height " + height + " not published within " + timeout
-                        + " (published: " + publishedHeight(kafka) + ")");
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    /** Every committed record of a topic, partition by partition, in offset order. */
-    private static List<ConsumerRecord<String, byte[]>> readAll(InJvmKafkaBroker kafka, String topic) {
-        Properties p = kafka.clientProperties();
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (PartitionInfo i : c.partitionsFor(topic)) {
-                parts.add(new TopicPartition(topic, i.partition()));
-            }
-            parts.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topic + " to its end");
-                }
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
-                    out.add(r);
-                }
-            }
-        }
-        out.sort((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition())
-                : Long.compare(a.offset(), b.offset()));
-        return out;
-    }
 }
