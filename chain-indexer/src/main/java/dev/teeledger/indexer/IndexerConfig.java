@@ -65,8 +65,8 @@ public record IndexerConfig(
             throw new IndexerException(PREFIX + "max-backoff: " + e.getMessage());
         }
         IndexerConfig c = new IndexerConfig(rpc, ws.isEmpty() ? NewBlockSubscription.websocketOf(rpc) : r.uri("websocket-url", ws),
-                kafka, id, topics, r.bool("create-topics", true), (int) r.longValue("topic-partitions", 3),
-                (short) r.longValue("topic-replication", 1), settings);
+                kafka, id, topics, r.bool("create-topics", true), (int) r.bounded("topic-partitions", 3, 10_000),
+                (short) r.bounded("topic-replication", 1, Short.MAX_VALUE), settings);
         r.refuseUnknown();
         return c;
     }
@@ -118,6 +118,14 @@ public record IndexerConfig(
             } catch (NumberFormatException e) {
                 throw new IndexerException(PREFIX + key + " must be a positive integer: '" + s + "'");
             }
+        }
+
+        long bounded(String key, long def, long max) throws IndexerException {
+            long v = longValue(key, def);
+            if (v > max) {
+                throw new IndexerException(PREFIX + key + " must be at most " + max + ": " + v);
+            }
+            return v;
         }
 
         boolean bool(String key, boolean def) throws IndexerException {

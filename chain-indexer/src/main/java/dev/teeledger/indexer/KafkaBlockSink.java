@@ -178,6 +178,10 @@ public final class KafkaBlockSink implements BlockSink {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, transactionalId());
         p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(readTimeout.toMillis()));
+        // A height's transaction takes milliseconds; if this process dies with one open, the
+        // broker aborts it after this long, unblocking read_committed consumers even if no new
+        // instance starts (Kafka's default is 60 s).
+        p.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "15000");
         KafkaProducer<String, byte[]> created = null;
         try {
             created = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());

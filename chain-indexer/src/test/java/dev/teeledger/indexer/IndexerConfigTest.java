@@ -49,6 +49,14 @@ class IndexerConfigTest {
         assertThat(c.settings()).isEqualTo(new ChainIndexer.Settings(100, Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(30)));
     }
 
+    @Test
+    void mainRefusesBadArgumentsAndAnUnreadableConfigFile() {
+        assertThatThrownBy(() -> IndexerMain.run(new String[] {"--verbose"}))
+                .isInstanceOf(IndexerException.class).hasMessageContaining("usage");
+        assertThatThrownBy(() -> IndexerMain.run(new String[] {"--config", "/nonexistent/indexer.properties"}))
+                .isInstanceOf(IndexerException.class).hasMessageContaining("cannot read config");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "teeledger.indexer.rpc-url | not a url",
@@ -57,6 +65,8 @@ class IndexerConfigTest {
         "teeledger.indexer.topic-prefix | bad/prefix",
         "teeledger.indexer.create-topics | yes",
         "teeledger.indexer.topic-partitions | 0",
+        "teeledger.indexer.topic-partitions | 10001",
+        "teeledger.indexer.topic-replication | 40000",
         "teeledger.indexer.start-height | -1",
         "teeledger.indexer.poll-interval | 2s",
         "teeledger.indexer.min-backoff | PT0S",
