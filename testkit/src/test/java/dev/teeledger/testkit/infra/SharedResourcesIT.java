@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The shared test resources themselves: real PostgreSQL 17.6 and a real in-JVM Kafka broker. */
-class TestInfrastructureIT {
+class SharedResourcesIT {
 
     @Test
     void embeddedPostgresIsVersion17AndKeepsDataAndPortAcrossARestart(@TempDir Path dir) throws Exception {
