@@ -23,7 +23,9 @@ import org.apache.kafka.common.test.TestKitNodes;
  * <p>Single-node settings are applied so that consumer groups and transactions work: the
  * offsets and transaction-state topics get replication factor 1 and min ISR 1 (without them a
  * consumer group never gets partitions and {@code initTransactions} times out), and the first
- * group rebalance is not delayed. Topics should be {@linkplain #createTopics pre-created}: with
+ * group rebalance is not delayed. A 2 s broker session timeout lets a {@linkplain
+ * #restartBroker restarted} broker re-register after ~1.5 s instead of waiting out the default
+ * 9 s for its old registration to expire. Topics should be {@linkplain #createTopics pre-created}: with
  * auto-creation, partitions exist only after the first send and consumers on {@code latest}
  * miss early records. Not thread-safe for start/stop; client use is.
  */
@@ -47,6 +49,8 @@ public final class InJvmKafkaBroker implements AutoCloseable {
                     .setConfigProp("transaction.state.log.num.partitions", "1")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("auto.create.topics.enable", "false")
+                    .setConfigProp("broker.session.timeout.ms", "2000")
+                    .setConfigProp("broker.heartbeat.interval.ms", "500")
                     .build();
             cluster.format();
             cluster.startup();
