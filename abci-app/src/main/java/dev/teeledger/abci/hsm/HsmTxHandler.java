@@ -27,6 +27,7 @@ import dev.teeledger.protocol.tx.v1.KeyType;
 import dev.teeledger.protocol.tx.v1.PublicKey;
 import dev.teeledger.protocol.vrf.EcVrfPublicKey;
 import dev.teeledger.protocol.vrf.VrfException;
+import dev.teeledger.protocol.vrf.VrfKeyBinding;
 import dev.teeledger.protocol.x509.EkCertificateException;
 import dev.teeledger.protocol.x509.EkCertificateVerifier;
 import dev.teeledger.protocol.x509.HsmId;

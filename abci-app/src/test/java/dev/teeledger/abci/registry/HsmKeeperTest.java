@@ -7,7 +7,7 @@ import dev.teeledger.abci.hsm.HsmKeeper;
 import dev.teeledger.abci.hsm.HsmKeys;
 import dev.teeledger.abci.hsm.HsmTrust;
 import dev.teeledger.abci.hsm.RegistryHsmDirectory;
-import dev.teeledger.abci.hsm.VrfKeyBinding;
+import dev.teeledger.protocol.vrf.VrfKeyBinding;
 import dev.teeledger.abci.manufacturer.ManufacturerKeeper;
 import dev.teeledger.abci.state.MerkleStore;
 import dev.teeledger.abci.state.StoreConfig;

@@ -1,7 +1,7 @@
 package dev.teeledger.testkit.swtpm;
 
 import com.google.protobuf.ByteString;
-import dev.teeledger.abci.hsm.VrfKeyBinding;
+import dev.teeledger.protocol.vrf.VrfKeyBinding;
 import dev.teeledger.protocol.sig.P256;
 import dev.teeledger.protocol.sig.Signer;
 import dev.teeledger.protocol.tpm.TpmtPublic;

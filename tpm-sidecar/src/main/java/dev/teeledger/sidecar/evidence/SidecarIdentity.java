@@ -18,7 +18,7 @@ import java.util.List;
  * @param certifyAttest    TPMS_ATTEST of TPM2_Certify(node key) by the AK
  * @param certifySignature TPMT_SIGNATURE over certifyAttest
  * @param vrfPublicKey     33-byte compressed ECVRF-P256 public key
- * @param vrfKeySignature  DER ECDSA signature by the node key over the {@link VrfKeyEndorsement}
+ * @param vrfKeySignature  DER ECDSA signature by the node key over the {@link dev.teeledger.protocol.vrf.VrfKeyBinding}
  * @param chainId          chain id named in the VRF key binding
  * @param hsmId            SHA-256 of the EK certificate's SubjectPublicKeyInfo
  * @param sidecarEndpoint  the endpoint advertised to verifiers

@@ -11,6 +11,7 @@ import dev.teeledger.protocol.tpm.TpmtPublic;
 import dev.teeledger.protocol.tpm.TpmtSignature;
 import dev.teeledger.protocol.vrf.EcVrf;
 import dev.teeledger.protocol.vrf.EcVrfKeyPair;
+import dev.teeledger.protocol.vrf.VrfKeyBinding;
 import dev.teeledger.protocol.vrf.VrfException;
 import dev.teeledger.protocol.x509.EkCertificateException;
 import dev.teeledger.protocol.x509.EkCertificateVerifier;
@@ -19,7 +20,6 @@ import dev.teeledger.sidecar.evidence.NodeSignature;
 import dev.teeledger.sidecar.evidence.QuoteEvidence;
 import dev.teeledger.sidecar.evidence.SidecarIdentity;
 import dev.teeledger.sidecar.evidence.VrfEvaluation;
-import dev.teeledger.sidecar.evidence.VrfKeyEndorsement;
 import dev.teeledger.sidecar.tpm.SidecarException.Reason;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -435,7 +435,7 @@ public final class NodeTpm implements AutoCloseable {
      */
     private byte[][] evidence(TpmtPublic ak, TpmtPublic node, ECPoint nodePoint, byte[] hsmId, byte[] vrfPublic)
             throws SidecarException {
-        byte[] bindingDigest = VrfKeyEndorsement.digest(config.chainId(), hsmId, vrfPublic);
+        byte[] bindingDigest = VrfKeyBinding.digest(VrfKeyBinding.message(config.chainId(), hsmId, vrfPublic));
         try {
             List<byte[]> saved = files.read(EVIDENCE_FILE, EVIDENCE_MAGIC);
             if (saved != null && saved.size() == 3 && evidenceValid(ak, node, nodePoint, bindingDigest, saved)) {
@@ -476,7 +476,7 @@ public final class NodeTpm implements AutoCloseable {
             org.bouncycastle.asn1.ASN1Sequence seq = org.bouncycastle.asn1.ASN1Sequence.getInstance(evidence.get(2));
             BigInteger r = org.bouncycastle.asn1.ASN1Integer.getInstance(seq.getObjectAt(0)).getValue();
             BigInteger s = org.bouncycastle.asn1.ASN1Integer.getInstance(seq.getObjectAt(1)).getValue();
-            return seq.size() == 2 && VrfKeyEndorsement.verifies(nodePoint, bindingDigest, r, s);
+            return seq.size() == 2 && VrfKeyBinding.verifies(nodePoint, bindingDigest, r, s);
         } catch (RuntimeException e) {
             return false;
         }
@@ -497,7 +497,7 @@ public final class NodeTpm implements AutoCloseable {
         if (sig.sigAlg() != TpmAlg.ECDSA) {
             throw new SidecarException(Reason.FAILED_PRECONDITION, "the node key did not sign with ECDSA");
         }
-        return new NodeSignature(VrfKeyEndorsement.der(sig.r(), sig.s()), P256.encodeLowS(sig.r(), sig.s()), tpmSig);
+        return new NodeSignature(VrfKeyBinding.der(sig.r(), sig.s()), P256.encodeLowS(sig.r(), sig.s()), tpmSig);
     }
 
     private static List<QuoteEvidence.PcrValue> readPcrs(Tpm tpm, TreeSet<Integer> wanted) {

@@ -1,4 +1,4 @@
-package dev.teeledger.abci.hsm;
+package dev.teeledger.protocol.vrf;
 
 import dev.teeledger.protocol.sig.P256;
 import java.io.ByteArrayOutputStream;
@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.math.ec.ECPoint;
@@ -77,11 +78,29 @@ public final class VrfKeyBinding {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+        return verifies(nodeKey, digest(message), r, s);
+    }
+
+    /**
+     * True iff (r, s), both in [1, n-1], verifies over {@code digest} with {@code nodeKey}. For
+     * callers holding the raw signature, e.g. a TPM2_Sign result (the tpm-sidecar checks its
+     * own binding before serving it).
+     */
+    public static boolean verifies(ECPoint nodeKey, byte[] digest, BigInteger r, BigInteger s) {
         if (r.signum() <= 0 || s.signum() <= 0 || r.compareTo(P256.N) >= 0 || s.compareTo(P256.N) >= 0) {
             return false;
         }
         ECDSASigner verifier = new ECDSASigner();
         verifier.init(false, new ECPublicKeyParameters(nodeKey, P256.DOMAIN));
-        return verifier.verifySignature(digest(message), r, s);
+        return verifier.verifySignature(digest, r, s);
+    }
+
+    /** The DER ECDSA-Sig-Value of (r, s), the form the join carries. */
+    public static byte[] der(BigInteger r, BigInteger s) {
+        try {
+            return new DERSequence(new ASN1Integer[] {new ASN1Integer(r), new ASN1Integer(s)}).getEncoded("DER");
+        } catch (IOException e) {
+            throw new IllegalStateException("DER encoding of two integers cannot fail", e);
+        }
     }
 }
