@@ -12,7 +12,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The application's Prometheus metrics: committed height, transactions by type
- * and result code, FinalizeBlock and Commit latency histograms, and store size.
+ * and result code, FinalizeBlock and Commit latency histograms, store size, events by
+ * type, and attestation rounds by outcome (what an operator alerts on: a rising FAIL
+ * or INCONCLUSIVE share means HSMs or verifiers in trouble).
  * Metrics observe block execution but never feed back into it, so their clock
  * reads do not touch determinism.
  */
@@ -22,6 +24,8 @@ public final class AppMetrics {
     private final Timer finalizeBlock;
     private final Timer commit;
     private final ConcurrentHashMap<String, Counter> txCounters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> eventCounters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> roundCounters = new ConcurrentHashMap<>();
 
     public AppMetrics(LongSupplier storeKeys, LongSupplier storeBytes) {
         Gauge.builder("teeledger_block_height", height, AtomicLong::get)
@@ -57,6 +61,19 @@ public final class AppMetrics {
                 .description("Transactions seen, by ABCI phase (check, deliver), type and result code")
                 .tag("phase", phase).tag("type", type).tag("code", Integer.toString(code))
                 .register(registry)).increment();
+    }
+
+    /** Counts one event a finalized block emitted (transaction or end-of-block). */
+    public void event(String type, java.util.function.Function<String, String> attribute) {
+        eventCounters.computeIfAbsent(type, t -> Counter.builder("teeledger_events")
+                .description("ABCI events emitted by finalized blocks, by type")
+                .tag("type", t).register(registry)).increment();
+        if (type.equals("attestation.round_closed")) {
+            String outcome = String.valueOf(attribute.apply("outcome"));
+            roundCounters.computeIfAbsent(outcome, o -> Counter.builder("teeledger_attestation_rounds")
+                    .description("Attestation rounds closed, by outcome (PASS, FAIL, INCONCLUSIVE)")
+                    .tag("outcome", o).register(registry)).increment();
+        }
     }
 
     /** The Prometheus text exposition of every metric. */

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.ExecutionException;
+import tendermint.abci.Types.Event;
+import tendermint.abci.Types.EventAttribute;
 import tendermint.abci.Types.ExecTxResult;
 import tendermint.abci.Types.RequestCheckTx;
 import tendermint.abci.Types.RequestCommit;
@@ -171,9 +173,19 @@ public final class LedgerApplication implements AbciApplication {
             res.addAllEvents(ctx.events());
         }
         res.setAppHash(ByteString.copyFrom(state.rootHash()));
+        countEvents(res);
         pending = new PendingBlock(height, state, start);
         metrics.finalized(System.nanoTime() - start);
         return res.build();
+    }
+
+    private void countEvents(ResponseFinalizeBlock.Builder res) {
+        List<Event> all = new ArrayList<>(res.getEventsList());
+        res.getTxResultsList().forEach(r -> all.addAll(r.getEventsList()));
+        for (Event e : all) {
+            metrics.event(e.getType(), key -> e.getAttributesList().stream()
+                    .filter(a -> a.getKey().equals(key)).map(EventAttribute::getValue).findFirst().orElse(null));
+        }
     }
 
     @Override

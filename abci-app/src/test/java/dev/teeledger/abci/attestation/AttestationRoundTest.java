@@ -135,6 +135,9 @@ class AttestationRoundTest {
             assertThat(h.openRound(testee)).as("no round open after close").isNull();
             assertThat(new AttestationKeeper(h.view()).last(testee.id()).orElseThrow().getRoundId())
                     .as("the pass is the next round's baseline").isEqualTo(round.getId());
+            assertThat(h.app.metrics().scrape())
+                    .contains("teeledger_attestation_rounds_total{outcome=\"PASS\"} 1.0")
+                    .contains("teeledger_events_total{type=\"attestation.vote\"} 4.0");
             // The next periodic round is queued at the testee's slot.
             long slot = RoundScheduler.nextSlot(testee.id(), closed.getClosedHeight(), 50);
             assertThat(new AttestationKeeper(h.view()).dueAt(slot)).anyMatch(d -> d.getHsmId().equals(ByteString.copyFrom(testee.id())));
