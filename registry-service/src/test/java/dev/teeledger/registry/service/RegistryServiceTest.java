@@ -19,6 +19,10 @@ import dev.teeledger.protocol.tx.v1.TxType;
 import dev.teeledger.testkit.cometbft.LocalChain;
 import dev.teeledger.testkit.fixtures.TestManufacturerCa;
 import dev.teeledger.testkit.postgres.PostgresTestResource;
+import dev.teeledger.testkit.swtpm.JoinTransactions;
+import dev.teeledger.testkit.swtpm.ProvisionedTpm;
+import dev.teeledger.testkit.swtpm.SwtpmFixture;
+import dev.teeledger.testkit.swtpm.SwtpmFixture.AkAlgorithm;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -52,7 +56,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * REST. Governance transactions are submitted through the service's own write endpoint and
  * tracked to commit; the read models must then show them, and verified reads must agree.
  * HSM paging, filters and duplicate delivery are driven with synthetic registry records on the
- * same topic (ids far above the chain's heights), since joining real HSMs needs swtpm.
+ * same topic (ids far above the chain's heights); one real swtpm HSM joins through the service.
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
@@ -289,6 +293,42 @@ class RegistryServiceTest {
                 .contains("teeledger_submissions_total{result=\"malformed\",type=\"unknown\"}")
                 .contains("teeledger_registry_events_total{result=\"duplicate\"}");
         given().get("/q/openapi?format=json").then().statusCode(200).body(containsString("/api/v1/hsms"));
+    }
+
+    @Test
+    @Order(9)
+    void aRealSwtpmHsmJoinsThroughTheServiceAndAppearsInTheReadModel() throws Exception {
+        try (SwtpmFixture tpms = SwtpmFixture.start(AkAlgorithm.RSA)) {
+            byte[] root = tpms.rootCertificate();
+            String mid = HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(
+                    java.security.cert.CertificateFactory.getInstance("X.509")
+                            .generateCertificate(new java.io.ByteArrayInputStream(root)).getPublicKey().getEncoded()));
+            String addHash = given().contentType("application/octet-stream").body(gov(TxType.TX_TYPE_MANUFACTURER_ADD,
+                    ManufacturerAdd.newBuilder().setName("swtpm localca").setRootCertificate(ByteString.copyFrom(root)).build()))
+                    .post("/api/v1/transactions").then().statusCode(202).extract().path("hash");
+            awaitCommitted(addHash);
+
+            ProvisionedTpm tpm = tpms.tpm(0);
+            String hsmId = HEX.formatHex(JoinTransactions.hsmId(tpm));
+            byte[] join = JoinTransactions.join(ChainAndIndexerResource.chain().chainId(), tpm);
+            String joinHash = given().contentType(ContentType.JSON).body(Map.of("tx", Base64.getEncoder().encodeToString(join)))
+                    .post("/api/v1/transactions").then().statusCode(202).body("type", equalTo("hsm_join")).extract().path("hash");
+            long height = awaitCommitted(joinHash).getLong("height");
+
+            JsonPath hsm = await("joined HSM in the read model", () -> {
+                Response r = given().get("/api/v1/hsms/" + hsmId);
+                return r.statusCode() == 200 ? r.jsonPath() : null;
+            });
+            assertThat(hsm.getString("manufacturer_id")).isEqualTo(mid);
+            assertThat(hsm.getString("state")).isEqualTo("PENDING");
+            assertThat(hsm.getLong("joined_height")).isEqualTo(height);
+            given().get("/api/v1/hsms/" + hsmId + "?verified=true").then().statusCode(200).body("source", equalTo("chain"))
+                    .body("manufacturer_id", equalTo(mid)).body("state", equalTo("PENDING"))
+                    .body("endpoint", equalTo(hsm.getString("endpoint"))).body("joined_height", equalTo((int) height));
+            given().get("/api/v1/hsms?manufacturer=" + mid).then().statusCode(200).body("total", equalTo(1))
+                    .body("items[0].id", equalTo(hsmId));
+            given().get("/api/v1/manufacturers/" + mid).then().statusCode(200).body("name", equalTo("swtpm localca"));
+        }
     }
 
     // --- helpers ---
