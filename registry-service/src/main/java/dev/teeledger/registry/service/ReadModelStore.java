@@ -80,13 +80,18 @@ public class ReadModelStore {
                     + " where sha256 = ?", h, attr(e, "reason"), ev, hex(e, "sha256"));
             case "firmware.expired" -> update(c, "update firmware set expired_height = ?, last_event = ? where sha256 = ?",
                     num(e, "height"), ev, hex(e, "sha256"));
-            case "hsm.joined", "hsm.rejoined" -> update(c, "insert into hsms (id, manufacturer_id, state, endpoint, joined_height,"
-                    + " state_height, state_reason, last_event) values (?, ?, ?, ?, ?, ?, 'joined', ?)"
-                    + " on conflict (id) do update set manufacturer_id = excluded.manufacturer_id, state = excluded.state,"
-                    + " endpoint = excluded.endpoint, joined_height = excluded.joined_height,"
-                    + " state_height = excluded.state_height, state_reason = excluded.state_reason, firmware = null,"
-                    + " last_event = excluded.last_event",
-                    hex(e, "hsm_id"), hex(e, "manufacturer_id"), state(attr(e, "state")), attr(e, "endpoint"), h, h, ev);
+            case "hsm.joined", "hsm.rejoined" -> {
+                // The same reason the chain stores in HsmRecord.state_reason (HsmTxHandler).
+                String mid = hex(e, "manufacturer_id");
+                String reason = e.type().equals("hsm.joined") ? "joined" : "re-joined under manufacturer " + mid;
+                update(c, "insert into hsms (id, manufacturer_id, state, endpoint, joined_height,"
+                        + " state_height, state_reason, last_event) values (?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " on conflict (id) do update set manufacturer_id = excluded.manufacturer_id, state = excluded.state,"
+                        + " endpoint = excluded.endpoint, joined_height = excluded.joined_height,"
+                        + " state_height = excluded.state_height, state_reason = excluded.state_reason, firmware = null,"
+                        + " last_event = excluded.last_event",
+                        hex(e, "hsm_id"), mid, state(attr(e, "state")), attr(e, "endpoint"), h, h, reason, ev);
+            }
             case "hsm.state_changed" -> update(c, "update hsms set state = ?, state_height = ?, state_reason = ?, last_event = ?"
                     + " where id = ?", state(attr(e, "to")), h, e.attribute("reason").orElse(null), ev, hex(e, "hsm_id"));
             case "hsm.firmware_recorded" -> update(c, "update hsms set firmware = ?, last_event = ? where id = ?",

@@ -59,7 +59,7 @@ public class VerifiedReads {
             HsmRecord h = parse(() -> HsmRecord.parseFrom(v.value()));
             return new Hsm(HEX.formatHex(h.getHsmId().toByteArray()), HEX.formatHex(h.getManufacturerId().toByteArray()),
                     ReadModelStore.state(h.getState().name()), h.getSidecarEndpoint(), h.getJoinedHeight(),
-                    h.getStateHeight(), null, List.of(), "chain", v.height());
+                    h.getStateHeight(), h.getStateReason().isEmpty() ? null : h.getStateReason(), List.of(), "chain", v.height());
         });
     }
 

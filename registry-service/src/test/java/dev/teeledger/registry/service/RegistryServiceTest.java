@@ -197,8 +197,8 @@ class RegistryServiceTest {
             JsonPath one = given().get("/api/v1/hsms/" + hsmId(1)).then().extract().jsonPath();
             return p.getLong("total") == 5 && one.getList("firmware") != null && one.getList("firmware").size() == 2 ? p : null;
         });
-        // Wait until the redelivered joins are consumed too (they follow in the same partitions).
-        Thread.sleep(500);
+        // Wait until the 25 redelivered joins are consumed too (they follow in the same partitions).
+        await("25 duplicates counted", () -> duplicates() >= 25 ? true : null);
         given().get("/api/v1/hsms?state=ACTIVE").then().body("total", equalTo(5));
 
         JsonPath first = given().get("/api/v1/hsms?size=10").then().statusCode(200).extract().jsonPath();
@@ -324,14 +324,50 @@ class RegistryServiceTest {
             assertThat(hsm.getLong("joined_height")).isEqualTo(height);
             given().get("/api/v1/hsms/" + hsmId + "?verified=true").then().statusCode(200).body("source", equalTo("chain"))
                     .body("manufacturer_id", equalTo(mid)).body("state", equalTo("PENDING"))
-                    .body("endpoint", equalTo(hsm.getString("endpoint"))).body("joined_height", equalTo((int) height));
+                    .body("endpoint", equalTo(hsm.getString("endpoint"))).body("joined_height", equalTo((int) height))
+                    .body("state_reason", equalTo("joined"));
+            assertThat(hsm.getString("state_reason")).isEqualTo("joined");
             given().get("/api/v1/hsms?manufacturer=" + mid).then().statusCode(200).body("total", equalTo(1))
                     .body("items[0].id", equalTo(hsmId));
             given().get("/api/v1/manufacturers/" + mid).then().statusCode(200).body("name", equalTo("swtpm localca"));
         }
     }
 
+    @Test
+    @Order(10)
+    void skipsUndecodableAndIncompleteRecordsAndKeepsConsuming() throws Exception {
+        double malformedBefore = counter("teeledger_registry_events_total{result=\"malformed\"}");
+        String id = "7e".repeat(32);
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(ChainAndIndexerResource.kafka().clientProperties(),
+                new StringSerializer(), new ByteArraySerializer())) {
+            String topic = ChainAndIndexerResource.TOPICS.registry();
+            // Same key as the good event below, so all three are in one partition, in this order.
+            p.send(new ProducerRecord<>(topic, "hsm:" + id, "{not a record".getBytes(StandardCharsets.UTF_8))).get();
+            p.send(new ProducerRecord<>(topic, "hsm:" + id, RecordCodec.encode(event(20_000_000, 0, "hsm.joined", "hsm:" + id,
+                    "hsm_id", id, "state", "HSM_STATE_PENDING", "endpoint", "https://x.example")))).get(); // no manufacturer_id
+            p.send(new ProducerRecord<>(topic, "hsm:" + id, RecordCodec.encode(event(20_000_001, 0, "hsm.joined", "hsm:" + id,
+                    "hsm_id", id, "manufacturer_id", MFR_A, "state", "HSM_STATE_PENDING", "endpoint", "https://x.example")))).get();
+        }
+        await("the good record after two bad ones", () -> given().get("/api/v1/hsms/" + id).statusCode() == 200 ? true : null);
+        given().get("/api/v1/hsms/" + id).then().body("joined_height", equalTo(20_000_001));
+        assertThat(counter("teeledger_registry_events_total{result=\"malformed\"}")).isEqualTo(malformedBefore + 2);
+    }
+
     // --- helpers ---
+
+    private static double duplicates() {
+        return counter("teeledger_registry_events_total{result=\"duplicate\"}");
+    }
+
+    /** A counter's value in /q/metrics, 0 when absent. */
+    private static double counter(String series) {
+        for (String line : given().get("/q/metrics").then().statusCode(200).extract().asString().split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return 0;
+    }
 
     private static byte[] gov(TxType type, com.google.protobuf.Message payload) {
         return TxBuilder.forChain(ChainAndIndexerResource.chain().chainId()).type(type).payload(payload)
