@@ -286,7 +286,10 @@ class RegistryServiceTest {
     @Order(8)
     void exposesHealthMetricsAndOpenApi() {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks.name", org.hamcrest.Matchers.hasItem("chain"));
+                .body("checks.name", org.hamcrest.Matchers.hasItem("chain"))
+                .body("checks.size()", org.hamcrest.Matchers.greaterThanOrEqualTo(3)); // chain, database, Kafka
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/swagger-ui/").then().statusCode(200);
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("teeledger_submissions_total{result=\"accepted\",type=\"manufacturer_add\"}")
                 .contains("teeledger_submissions_total{result=\"rejected\",type=\"gov_param_change\"}")
