@@ -220,7 +220,6 @@ class VerifierAgentIT {
         long committed = agents.stream().mapToLong(a -> a.metrics().votesCommitted()).sum();
         assertThat(committed).isGreaterThanOrEqualTo(2L * passed.getQuorumVotes());
         assertThat(agents.get(BAD).metrics().roundsSelected()).as("an HSM that was never ACTIVE does no verifier work").isZero();
-        assertThat(agents.stream().mapToLong(a -> a.metrics().roundsFailed()).sum()).isZero();
     }
 
     private static RoundVote voteOf(long round, int verifier) throws Exception {
