@@ -18,7 +18,8 @@ import java.util.Objects;
 
 /**
  * {@link SidecarClient} over the sidecar's REST mirror ({@code /v1}, JSON with standard base64
- * byte fields, {@code application/problem+json} errors whose {@code type} ends in the reason).
+ * byte fields, {@code application/problem+json} errors whose {@code type} ends in the reason, e.g.
+ * {@code urn:teeledger:sidecar:tpm-error}).
  * Every request has a connect and a request timeout; answers longer than {@link #MAX_BODY_CHARS}
  * are refused. Field sizes the contract fixes (64-byte low-S signature, 81-byte proof, 32-byte
  * output) are checked here, so a broken sidecar gives MALFORMED_RESPONSE rather than a bad vote.
@@ -28,6 +29,7 @@ public final class HttpSidecarClient implements SidecarClient {
     /** Largest answer accepted: a quote with a full log stays far below this. */
     public static final int MAX_BODY_CHARS = 4 << 20;
 
+    private static final String PROBLEM_PREFIX = "urn:teeledger:sidecar:";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Decoder B64D = Base64.getDecoder();
     private static final Base64.Encoder B64E = Base64.getEncoder();
@@ -149,17 +151,23 @@ public final class HttpSidecarClient implements SidecarClient {
     /** Maps a problem+json answer to its reason; an unknown body falls back to the HTTP status. */
     static SidecarException problem(String path, int status, String body) {
         String type = "";
+        String title = "";
         String detail = "";
         try {
             JsonNode j = JSON.readTree(body);
             if (j != null) {
                 type = j.path("type").asText("");
-                detail = j.path("detail").asText(j.path("title").asText(""));
+                title = j.path("title").asText("");
+                detail = j.path("detail").asText(title);
             }
         } catch (IOException e) {
             // not JSON: use the status alone
         }
-        String reason = type.startsWith("urn:teeledger:sidecar:") ? type.substring("urn:teeledger:sidecar:".length()) : "";
+        // The sidecar writes the reason in lower-case kebab form in the type URI
+        // (urn:teeledger:sidecar:tpm-error) and as the enum name in the title (TPM_ERROR).
+        String reason = type.startsWith(PROBLEM_PREFIX)
+                ? type.substring(PROBLEM_PREFIX.length()).toUpperCase(java.util.Locale.ROOT).replace('-', '_')
+                : title;
         SidecarException.Kind kind = switch (reason) {
             case "INVALID_ARGUMENT" -> SidecarException.Kind.INVALID_ARGUMENT;
             case "TPM_ERROR" -> SidecarException.Kind.TPM_ERROR;

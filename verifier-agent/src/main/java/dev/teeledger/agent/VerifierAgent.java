@@ -244,7 +244,12 @@ public final class VerifierAgent {
                 return RoundReport.of(id, RoundReport.Outcome.NOT_ELIGIBLE, "credit at opening " + credit + " < " + min);
             }
             selected.incrementAndGet();
-            RoundReport report = vote(round, vrf, budget);
+            RoundReport report;
+            try {
+                report = vote(round, vrf, budget);
+            } catch (ChainAccessException e) {
+                report = RoundReport.of(id, RoundReport.Outcome.FAILED, "chain: " + e.getMessage());
+            }
             (report.outcome() == RoundReport.Outcome.VOTED ? voted : failed).incrementAndGet();
             return report;
         } catch (StepFailed e) {

@@ -61,7 +61,7 @@ class HttpSidecarClientTest {
     @Test
     void aProblemAnswerCarriesTheSidecarsReason() throws Exception {
         HttpSidecarClient client = serve("/v1/credential/activate", 422, "application/problem+json",
-                "{\"type\":\"urn:teeledger:sidecar:TPM_ERROR\",\"title\":\"TPM refused\",\"status\":422,\"detail\":\"0x19F\"}");
+                "{\"type\":\"urn:teeledger:sidecar:tpm-error\",\"title\":\"TPM_ERROR\",\"status\":422,\"detail\":\"0x19F\"}");
         assertThatThrownBy(() -> client.activateCredential(new byte[4], new byte[4])).isInstanceOfSatisfying(SidecarException.class, e -> {
             assertThat(e.kind()).isEqualTo(SidecarException.Kind.TPM_ERROR);
             assertThat(e.retryable()).isFalse();
@@ -72,7 +72,7 @@ class HttpSidecarClientTest {
     @Test
     void anUnavailableTpmIsRetryable() throws Exception {
         HttpSidecarClient client = serve("/v1/quote", 503, "application/problem+json",
-                "{\"type\":\"urn:teeledger:sidecar:TPM_UNAVAILABLE\",\"status\":503}");
+                "{\"type\":\"urn:teeledger:sidecar:tpm-unavailable\",\"status\":503}");
         assertThatThrownBy(() -> client.quote(new byte[16], java.util.List.of(15)))
                 .isInstanceOfSatisfying(SidecarException.class, e -> assertThat(e.retryable()).isTrue());
     }

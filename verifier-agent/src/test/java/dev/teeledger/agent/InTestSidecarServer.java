@@ -112,7 +112,7 @@ final class InTestSidecarServer implements AutoCloseable {
                     case TIMEOUT -> 504;
                     default -> 422;
                 };
-                ObjectNode p = JSON.createObjectNode().put("type", "urn:teeledger:sidecar:" + e.reason().name())
+                ObjectNode p = JSON.createObjectNode().put("type", "urn:teeledger:sidecar:" + e.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
                         .put("title", e.reason().name()).put("status", status).put("detail", String.valueOf(e.getMessage()));
                 send(ex, status, "application/problem+json", p.toString());
             }
