@@ -10,19 +10,14 @@ import dev.teeledger.protocol.tpm.TpmAlg;
 import dev.teeledger.protocol.tpm.TpmtPublic;
 import dev.teeledger.protocol.vrf.EcVrf;
 import dev.teeledger.testkit.swtpm.SwtpmFixture;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,59 +38,28 @@ class PackagedSidecarIT {
     static Path tmp;
 
     private static SwtpmFixture tpms;
-    private static Process sidecar;
+    private static PackagedSidecar sidecar;
     private static HttpSidecarClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        Path jar = Path.of("..", "tpm-sidecar", "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().normalize();
-        assertThat(jar).as("packaged tpm-sidecar (build the reactor)").exists();
         tpms = SwtpmFixture.start(SwtpmFixture.AkAlgorithm.ECC);
         Path firmware = Files.writeString(tmp.resolve("fw.bin"), "packaged sidecar firmware");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        URI base = URI.create("http://127.0.0.1:" + port);
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m",
-                "-Dquarkus.http.port=" + port,
-                "-Dteeledger.sidecar.tpm.port=" + tpms.tpm(0).dataPort(),
-                "-Dteeledger.sidecar.state-dir=" + tmp.resolve("state"),
-                "-Dteeledger.sidecar.chain-id=" + CHAIN_ID,
-                "-Dteeledger.sidecar.endpoint=" + base,
-                "-Dteeledger.sidecar.handles.ak=0x81010006",
-                "-Dteeledger.sidecar.handles.node-key=0x81000016",
-                "-Dteeledger.sidecar.measurement.firmware=" + firmware,
-                "-jar", jar.toString()));
-        sidecar = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("sidecar.log").toFile()).start();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        boolean ready = false;
-        while (!ready && System.nanoTime() < deadline && sidecar.isAlive()) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/q/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                ready = r.statusCode() == 200;
-            } catch (java.io.IOException e) {
-                // not listening yet
-            }
-            if (!ready) {
-                Thread.sleep(250);
-            }
-        }
-        assertThat(ready).as("sidecar ready; log:\n%s", Files.exists(tmp.resolve("sidecar.log"))
-                ? Files.readString(tmp.resolve("sidecar.log")) : "").isTrue();
-        client = new HttpSidecarClient(base, Duration.ofSeconds(2), Duration.ofSeconds(35));
+        sidecar = new PackagedSidecar(tmp.resolve("sidecar"), Map.of(
+                "teeledger.sidecar.tpm.port", Integer.toString(tpms.tpm(0).dataPort()),
+                "teeledger.sidecar.state-dir", tmp.resolve("state").toString(),
+                "teeledger.sidecar.chain-id", CHAIN_ID,
+                "teeledger.sidecar.handles.ak", "0x81010006",
+                "teeledger.sidecar.handles.node-key", "0x81000016",
+                "teeledger.sidecar.measurement.firmware", firmware.toString()));
+        sidecar.awaitReady(Duration.ofSeconds(60));
+        client = new HttpSidecarClient(sidecar.uri(), Duration.ofSeconds(2), Duration.ofSeconds(35));
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (sidecar != null) {
-            sidecar.destroy();
-            if (!sidecar.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                sidecar.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-            }
+            sidecar.close();
         }
         if (tpms != null) {
             tpms.close();

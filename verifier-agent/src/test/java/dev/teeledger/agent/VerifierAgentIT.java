@@ -13,7 +13,6 @@ import dev.teeledger.protocol.state.v1.HsmState;
 import dev.teeledger.protocol.state.v1.LastAttestation;
 import dev.teeledger.protocol.state.v1.RoundStatus;
 import dev.teeledger.protocol.state.v1.RoundVote;
-import dev.teeledger.protocol.tpm.MeasurementLog;
 import dev.teeledger.protocol.tx.TxBuilder;
 import dev.teeledger.protocol.tx.v1.BootstrapActivation;
 import dev.teeledger.protocol.tx.v1.FirmwareApprove;
@@ -22,11 +21,6 @@ import dev.teeledger.protocol.tx.v1.ManufacturerAdd;
 import dev.teeledger.protocol.tx.v1.TxType;
 import dev.teeledger.protocol.tx.v1.Verdict;
 import dev.teeledger.protocol.tx.v1.VerdictReason;
-import dev.teeledger.sidecar.tpm.NodeTpm;
-import dev.teeledger.sidecar.tpm.NodeTpmConfig;
-import dev.teeledger.sidecar.tpm.TpmCallObserver;
-import dev.teeledger.sidecar.tpm.TpmConnector;
-import dev.teeledger.sidecar.tpm.TpmSession;
 import dev.teeledger.testkit.cometbft.LocalChain;
 import dev.teeledger.testkit.fixtures.GovernanceFixture;
 import dev.teeledger.testkit.swtpm.SwtpmFixture;
@@ -34,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,9 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Verifier agents alone bring new HSMs through attestation on a real chain. Six swtpm TPMs, each
- * fronted by the tpm-sidecar's real {@link NodeTpm} behind an in-test server speaking the
- * sidecar's REST mirror ({@link InTestSidecarServer}); each sidecar measures a firmware image
- * and a policy module into PCR 15. Joins are built from each sidecar's identity and signed
+ * fronted by a real tpm-sidecar: the packaged Quarkus app started as a process
+ * ({@link PackagedSidecar}); each sidecar measures a firmware image and a policy module into
+ * PCR 15. Joins are built from each sidecar's identity and signed
  * through its Sign call. Governance bootstraps HSMs 0–3 as the first verifiers; HSMs 4 and 5
  * then join, 5 measuring a firmware governance never approved. One {@link VerifierAgent} per
  * HSM runs against its own sidecar and the chain's RPC; the test casts no vote. HSM 4 must
@@ -72,7 +65,7 @@ class VerifierAgentIT {
     private static SwtpmFixture tpms;
     private static LocalChain chain;
     private static CometChainView view;
-    private static final List<InTestSidecarServer> sidecars = new ArrayList<>();
+    private static final List<PackagedSidecar> sidecars = new ArrayList<>();
     private static final List<HttpSidecarClient> clients = new ArrayList<>();
     private static final byte[][] ids = new byte[N][];
     private static long govNonce;
@@ -87,18 +80,20 @@ class VerifierAgentIT {
         Path policy = Files.writeString(tmp.resolve("policy.wasm"), "policy module 1");
         Path intermediate = Files.write(tmp.resolve("intermediate.der"), tpms.intermediateCertificate());
         for (int i = 0; i < N; i++) {
-            InTestSidecarServer server = new InTestSidecarServer();
-            NodeTpmConfig config = NodeTpmConfig.defaults(tmp.resolve("state-" + i), CHAIN_ID, server.uri().toString())
-                    .withKeyHandles(0x81010005, 0x81000015)
-                    .withIntermediateFiles(List.of(intermediate))
-                    .withMeasurements(15, List.of(
-                            new NodeTpmConfig.Component(MeasurementLog.Kind.FIRMWARE, i == BAD ? bad : good),
-                            new NodeTpmConfig.Component(MeasurementLog.Kind.WASM, policy)));
-            TpmSession session = new TpmSession(TpmConnector.tcp("127.0.0.1", tpms.tpm(i).dataPort(), Duration.ofSeconds(2),
-                    Duration.ofSeconds(20)), Duration.ofSeconds(30), TpmCallObserver.NONE);
-            server.attach(new NodeTpm(session, config, new SecureRandom()));
-            sidecars.add(server);
-            clients.add(new HttpSidecarClient(server.uri(), Duration.ofSeconds(2), Duration.ofSeconds(35)));
+            Map<String, String> props = new TreeMap<>();
+            props.put("teeledger.sidecar.tpm.port", Integer.toString(tpms.tpm(i).dataPort()));
+            props.put("teeledger.sidecar.state-dir", tmp.resolve("state-" + i).toString());
+            props.put("teeledger.sidecar.chain-id", CHAIN_ID);
+            props.put("teeledger.sidecar.handles.ak", "0x81010005");
+            props.put("teeledger.sidecar.handles.node-key", "0x81000015");
+            props.put("teeledger.sidecar.intermediate-files", intermediate.toString());
+            props.put("teeledger.sidecar.measurement.firmware", (i == BAD ? bad : good).toString());
+            props.put("teeledger.sidecar.measurement.wasm", policy.toString());
+            sidecars.add(new PackagedSidecar(tmp.resolve("sidecar-" + i), props));
+        }
+        for (PackagedSidecar s : sidecars) {
+            s.awaitReady(Duration.ofSeconds(120));
+            clients.add(new HttpSidecarClient(s.uri(), Duration.ofSeconds(2), Duration.ofSeconds(35)));
         }
         Map<String, String> params = new TreeMap<>();
         params.put("attestation.window", "40");
@@ -113,7 +108,9 @@ class VerifierAgentIT {
 
     @AfterAll
     static void stop() throws Exception {
-        sidecars.forEach(InTestSidecarServer::close);
+        for (PackagedSidecar s : sidecars) {
+            s.close();
+        }
         if (chain != null) {
             chain.close();
         }
