@@ -47,7 +47,8 @@ import java.util.function.LongSupplier;
  * <p>Each {@link #pollOnce()} walks round ids upward from the first one it has not read
  * ({@code /attestation/round/<id>} until absent, at most {@code maxRoundsPerPoll}; round ids are
  * dense and increasing, so this finds every round, bounded per poll). For each round still OPEN
- * it: skips its own; checks that its HSM is ACTIVE; asks its own sidecar for the VRF over
+ * it: skips its own; checks that its HSM is ACTIVE (if not, it looks at the round again at the
+ * next polls while the round stays open); asks its own sidecar for the VRF over
  * {@link Sortition#alpha}; reads its shares at the opening height and checks
  * {@link Sortition#selected} against the round's snapshot and τ, and its credit against
  * {@code credit.min_balance}, so it does no work when the chain would refuse its vote. When
@@ -92,6 +93,7 @@ public final class VerifierAgent {
     private byte[] self;
     private SidecarSigner signer;
     private long nextRoundId;
+    private final java.util.TreeSet<Long> deferred = new java.util.TreeSet<>();
     private volatile boolean stopped;
 
     /**
@@ -198,6 +200,16 @@ public final class VerifierAgent {
             init();
         }
         List<RoundReport> reports = new ArrayList<>();
+        // Rounds put aside while this HSM was not ACTIVE: look again while they stay open (an HSM
+        // re-activated mid-window may still hold shares at opening). Bounded by the open rounds.
+        List<Long> again = new ArrayList<>(deferred);
+        deferred.clear();
+        for (long id : again) {
+            var round = chain.round(id);
+            if (round.isPresent() && round.get().getStatus() == RoundStatus.ROUND_STATUS_OPEN) {
+                reports.add(handle(round.get()));
+            }
+        }
         for (int i = 0; i < config.maxRoundsPerPoll(); i++) {
             var round = chain.round(nextRoundId);
             if (round.isEmpty()) {
@@ -228,6 +240,7 @@ public final class VerifierAgent {
             }
             var me = chain.hsm(self);
             if (me.isEmpty() || me.get().getState() != HsmState.HSM_STATE_ACTIVE) {
+                deferred.add(id);
                 return RoundReport.of(id, RoundReport.Outcome.NOT_ELIGIBLE,
                         "this HSM is " + me.map(h -> h.getState().name()).orElse("not registered"));
             }

@@ -85,6 +85,32 @@ class VerifierAgentTest {
     }
 
     @Test
+    void looksAgainAtAnOpenRoundOnceItsHsmIsActive() throws Exception {
+        chain.hsm(Fakes.SELF, HsmState.HSM_STATE_SUSPENDED, new byte[0]);
+        chain.rounds.put(1L, Fakes.round(1, Fakes.TESTEE, 9, 50, RoundStatus.ROUND_STATUS_OPEN));
+        assertThat(agent.pollOnce()).extracting(RoundReport::outcome).containsExactly(RoundReport.Outcome.NOT_ELIGIBLE);
+
+        chain.hsm(Fakes.SELF, HsmState.HSM_STATE_ACTIVE, new byte[0]);
+        assertThat(agent.pollOnce()).extracting(RoundReport::roundId, RoundReport::outcome)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, RoundReport.Outcome.VOTED));
+        assertThat(agent.pollOnce()).as("handled once").isEmpty();
+        assertThat(agent.metrics()).isEqualTo(new AgentMetrics(1, 1, 1, 0));
+    }
+
+    @Test
+    void forgetsADeferredRoundOnceItCloses() throws Exception {
+        chain.hsm(Fakes.SELF, HsmState.HSM_STATE_PENDING, new byte[0]);
+        chain.rounds.put(1L, Fakes.round(1, Fakes.TESTEE, 9, 50, RoundStatus.ROUND_STATUS_OPEN));
+        agent.pollOnce();
+        chain.rounds.put(1L, Fakes.round(1, Fakes.TESTEE, 9, 50, RoundStatus.ROUND_STATUS_INCONCLUSIVE));
+        chain.hsm(Fakes.SELF, HsmState.HSM_STATE_ACTIVE, new byte[0]);
+
+        assertThat(agent.pollOnce()).isEmpty();
+        assertThat(agent.pollOnce()).isEmpty();
+        assertThat(chain.submitted).isEmpty();
+    }
+
+    @Test
     void walksRoundIdsUntilAbsentAndResumesThere() throws Exception {
         chain.rounds.put(1L, Fakes.round(1, Fakes.TESTEE, 2, 5, RoundStatus.ROUND_STATUS_PASS));
         chain.rounds.put(2L, Fakes.round(2, Fakes.SELF, 9, 50, RoundStatus.ROUND_STATUS_OPEN));
