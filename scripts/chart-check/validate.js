@@ -1,0 +1,210 @@
+// Validates manifests rendered by `helm template` (scripts/check-chart.sh): every object
+// against its Kubernetes (or prometheus-operator) schema, offline, plus the chart's own
+// properties that a schema cannot express. Usage:
+//   node validate.js <node_modules dir> <values.yaml> <rendered.yaml>...   check renders
+//   node validate.js <node_modules dir> --self-test <rendered.yaml>       mutate and expect failures
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { createRequire } = require('module');
+
+const { pathToFileURL } = require('url');
+
+const modules = path.resolve(process.argv[2]);
+const yaml = createRequire(path.join(modules, 'x.js'))('js-yaml');
+
+// kubernetes-models is ESM only: its API groups are imported once, before checking.
+const groups = new Map();
+async function preload(objects) {
+  for (const { apiVersion } of objects) {
+    if (!apiVersion || groups.has(apiVersion)) continue;
+    const pkg = apiVersion.startsWith('monitoring.coreos.com/') ? '@kubernetes-models/prometheus-operator' : 'kubernetes-models';
+    const file = path.join(modules, pkg, apiVersion, 'index.js');
+    groups.set(apiVersion, fs.existsSync(file) ? await import(pathToFileURL(file).href) : {});
+  }
+}
+
+function modelFor(apiVersion, kind) {
+  const Model = (groups.get(apiVersion) || {})[kind];
+  if (!Model) throw new Error(`no schema for ${apiVersion} ${kind}`);
+  return Model;
+}
+
+const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+const name = (o) => `${o.kind}/${o.metadata && o.metadata.name}`;
+const matches = (selector, labels) =>
+  Object.entries(selector || {}).every(([k, v]) => (labels || {})[k] === v);
+
+// Returns the list of problems of one render (empty when it is fine).
+function check(objects) {
+  const problems = [];
+  const bad = (o, msg) => problems.push(`${name(o)}: ${msg}`);
+  const seen = new Set();
+  for (const o of objects) {
+    if (!o.apiVersion || !o.kind || !o.metadata || !o.metadata.name) {
+      problems.push(`object without apiVersion/kind/name: ${JSON.stringify(o).slice(0, 80)}`);
+      continue;
+    }
+    const key = `${o.apiVersion} ${name(o)}`;
+    if (seen.has(key)) bad(o, 'rendered twice');
+    seen.add(key);
+    try {
+      new (modelFor(o.apiVersion, o.kind))(o).validate();
+    } catch (e) {
+      bad(o, `schema: ${e.message.split('\n').slice(0, 3).join(' ')}`);
+    }
+    if (o.kind === 'Secret') bad(o, 'the chart must not create Secrets (credentials come from existing ones)');
+  }
+  const services = objects.filter((o) => o.kind === 'Service');
+  const workloads = objects.filter((o) => WORKLOADS.has(o.kind));
+  for (const w of workloads) {
+    const pod = w.spec.template.spec;
+    if (!matches(w.spec.selector.matchLabels, w.spec.template.metadata.labels)) bad(w, 'selector does not match pod labels');
+    for (const c of [...(pod.initContainers || []), ...pod.containers]) {
+      const r = c.resources || {};
+      for (const kind of ['requests', 'limits'])
+        for (const res of ['cpu', 'memory'])
+          if (!r[kind] || !r[kind][res]) bad(w, `container ${c.name} lacks resources.${kind}.${res}`);
+      const sc = c.securityContext || {};
+      if (sc.privileged) bad(w, `container ${c.name} is privileged`);
+      if (sc.allowPrivilegeEscalation !== false) bad(w, `container ${c.name} allows privilege escalation`);
+      if (!sc.capabilities || !(sc.capabilities.drop || []).includes('ALL')) bad(w, `container ${c.name} keeps capabilities`);
+      for (const e of c.env || []) {
+        if (/PASSWORD|SECRET|TOKEN|CREDENTIAL/i.test(e.name) && !(e.valueFrom && e.valueFrom.secretKeyRef))
+          bad(w, `env ${e.name} of ${c.name} is not taken from a Secret`);
+      }
+    }
+    for (const c of pod.containers) {
+      for (const p of ['livenessProbe', 'readinessProbe'])
+        if (!c[p]) bad(w, `container ${c.name} has no ${p}`);
+      for (const p of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+        const port = c[p] && (c[p].httpGet || c[p].tcpSocket || {}).port;
+        if (typeof port === 'string' && !(c.ports || []).some((cp) => cp.name === port))
+          bad(w, `${p} of ${c.name} names unknown port ${port}`);
+      }
+    }
+    if (pod.securityContext === undefined || pod.securityContext.runAsNonRoot !== true) bad(w, 'pod may run as root');
+  }
+  // The tpm-sidecar DaemonSet: TPM char device, node selector, node-local exposure.
+  for (const ds of workloads.filter((w) => w.kind === 'DaemonSet')) {
+    const pod = ds.spec.template.spec;
+    if (!pod.nodeSelector || Object.keys(pod.nodeSelector).length === 0) bad(ds, 'no nodeSelector');
+    if (pod.hostNetwork) bad(ds, 'uses the host network');
+    const dev = (pod.volumes || []).find((v) => v.hostPath && v.hostPath.type === 'CharDevice' && v.hostPath.path === '/dev/tpmrm0');
+    if (!dev) bad(ds, 'no CharDevice hostPath volume for /dev/tpmrm0');
+    else if (!pod.containers.some((c) => (c.volumeMounts || []).some((m) => m.name === dev.name && m.mountPath === '/dev/tpmrm0')))
+      bad(ds, '/dev/tpmrm0 is not mounted in a container');
+    const svcs = services.filter((s) => matches(s.spec.selector, ds.spec.template.metadata.labels));
+    if (svcs.length === 0) bad(ds, 'no Service');
+    for (const s of svcs) if (s.spec.internalTrafficPolicy !== 'Local') bad(s, 'internalTrafficPolicy is not Local');
+    const np = objects.find((o) => o.kind === 'NetworkPolicy' && matches(o.spec.podSelector.matchLabels, ds.spec.template.metadata.labels));
+    if (!np) bad(ds, 'no NetworkPolicy selects the sidecar pods');
+    else if (!(np.spec.ingress || []).every((r) => (r.from || []).length > 0)) bad(np, 'an ingress rule admits everyone');
+  }
+  for (const sts of workloads.filter((w) => w.kind === 'StatefulSet')) {
+    const svc = services.find((s) => s.metadata.name === sts.spec.serviceName);
+    if (!svc || svc.spec.clusterIP !== 'None') bad(sts, `serviceName ${sts.spec.serviceName} is not a headless Service of the render`);
+    if (!(sts.spec.volumeClaimTemplates || []).length) bad(sts, 'no volumeClaimTemplates');
+  }
+  // Services target named container ports of the pods they select.
+  for (const s of services) {
+    const pods = workloads.filter((w) => matches(s.spec.selector, w.spec.template.metadata.labels));
+    if (pods.length === 0) bad(s, 'selects no workload of the render');
+    for (const p of s.spec.ports) {
+      const ok = pods.some((w) => w.spec.template.spec.containers.some((c) => (c.ports || []).some((cp) => cp.name === p.targetPort || cp.containerPort === p.targetPort)));
+      if (!ok) bad(s, `port ${p.name} targets ${p.targetPort}, which no selected container exposes`);
+    }
+  }
+  // ServiceMonitors select rendered Services and their named ports.
+  for (const sm of objects.filter((o) => o.kind === 'ServiceMonitor')) {
+    const svcs = services.filter((s) => matches(sm.spec.selector.matchLabels, s.metadata.labels));
+    if (svcs.length === 0) bad(sm, 'selects no Service');
+    for (const ep of sm.spec.endpoints)
+      if (!svcs.some((s) => s.spec.ports.some((p) => p.name === ep.port))) bad(sm, `endpoint port ${ep.port} is not a port of a selected Service`);
+  }
+  for (const pr of objects.filter((o) => o.kind === 'PrometheusRule')) {
+    const rules = pr.spec.groups.flatMap((g) => g.rules);
+    const want = { TeeLedgerChainHalted: 'teeledger_block_height', TeeLedgerAttestationFailureRate: 'teeledger_attestation_rounds_total' };
+    if (workloads.some((w) => w.kind === 'DaemonSet')) want.TeeLedgerSidecarTpmUnreachable = 'teeledger_sidecar_tpm';
+    for (const [alert, metric] of Object.entries(want)) {
+      const r = rules.find((x) => x.alert === alert);
+      if (!r) bad(pr, `alert ${alert} missing`);
+      else if (!r.expr.includes(metric)) bad(pr, `alert ${alert} does not use ${metric}`);
+    }
+  }
+  return problems;
+}
+
+// values.yaml must only reference credentials, never hold one.
+function checkValues(file) {
+  const problems = [];
+  const walk = (v, at) => {
+    if (v && typeof v === 'object') return Object.entries(v).forEach(([k, x]) => walk(x, at ? `${at}.${k}` : k));
+    if (typeof v !== 'string' || v === '') return;
+    const leaf = at.split('.').pop();
+    if (/pass(word|wd)?$|^secret$|token|credential|private|apikey/i.test(leaf))
+      problems.push(`${file}: ${at} holds a value; reference an existing Secret instead`);
+    if (/-----BEGIN|:\/\/[^\/\s:@]+:[^\/\s@]+@/.test(v)) problems.push(`${file}: ${at} looks like a key or URL credential`);
+    if (/^[A-Za-z0-9+\/]{40,}={0,2}$/.test(v)) problems.push(`${file}: ${at} looks like encoded key material`);
+  };
+  walk(yaml.load(fs.readFileSync(file, 'utf8')), '');
+  return problems;
+}
+
+// Strict YAML: a duplicated key (e.g. a label written twice) is an error, as in kubectl.
+function load(f) {
+  try {
+    return yaml.loadAll(fs.readFileSync(f, 'utf8')).filter((o) => o);
+  } catch (e) {
+    throw new Error(`${path.basename(f)}: ${e.reason || e.message} at line ${e.mark ? e.mark.line + 1 : '?'}`);
+  }
+}
+
+async function selfTest(file) {
+  await preload(load(file));
+  const fresh = () => load(file);
+  const find = (objs, kind) => objs.find((o) => o.kind === kind);
+  const cases = {
+    'DaemonSet without nodeSelector': (o) => { delete find(o, 'DaemonSet').spec.template.spec.nodeSelector; },
+    'DaemonSet without TPM device': (o) => { find(o, 'DaemonSet').spec.template.spec.volumes.shift(); },
+    'container without resources': (o) => { delete find(o, 'Deployment').spec.template.spec.containers[0].resources; },
+    'container without readinessProbe': (o) => { delete find(o, 'StatefulSet').spec.template.spec.containers[1].readinessProbe; },
+    'ServiceMonitor on a missing port': (o) => { find(o, 'ServiceMonitor').spec.endpoints[0].port = 'nope'; },
+    'schema violation': (o) => { find(o, 'StatefulSet').spec.replicas = 'two'; },
+    'sidecar Service not node-local': (o) => { o.filter((x) => x.kind === 'Service').forEach((s) => delete s.spec.internalTrafficPolicy); },
+    'password in plain env': (o) => { find(o, 'Deployment').spec.template.spec.containers[0].env.push({ name: 'DB_PASSWORD', value: 'x' }); },
+  };
+  let failed = 0;
+  const base = check(fresh());
+  if (base.length) { console.error('self-test base render has problems:\n  ' + base.join('\n  ')); return 1; }
+  for (const [label, mutate] of Object.entries(cases)) {
+    const objs = fresh();
+    mutate(objs);
+    const p = check(objs);
+    if (p.length === 0) { console.error(`self-test: "${label}" was not detected`); failed++; }
+  }
+  const tmp = path.join(require('os').tmpdir(), `values-selftest-${process.pid}.yaml`);
+  fs.writeFileSync(tmp, 'postgresql:\n  password: hunter2\n  url: jdbc:postgresql://u:pw@h/db\n');
+  if (checkValues(tmp).length !== 2) { console.error('self-test: secret values not detected'); failed++; }
+  fs.unlinkSync(tmp);
+  console.log(`self-test: ${Object.keys(cases).length + 1} mutations, ${failed} undetected`);
+  return failed ? 1 : 0;
+}
+
+async function main() {
+  const args = process.argv.slice(3);
+  if (args[0] === '--self-test') return await selfTest(args[1]);
+  const [values, ...renders] = args;
+  let problems = checkValues(values);
+  for (const f of renders) {
+    const objs = load(f);
+    await preload(objs);
+    const p = check(objs);
+    console.log(`${path.basename(f)}: ${objs.length} objects, ${p.length} problems`);
+    problems = problems.concat(p.map((x) => `${path.basename(f)}: ${x}`));
+  }
+  if (problems.length) { console.error(problems.join('\n')); return 1; }
+  return 0;
+}
+
+main().then((code) => { process.exitCode = code; }, (e) => { console.error(e.message); process.exitCode = 1; });
