@@ -7,8 +7,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 log() { printf '[install-deps] %s\n' "$*" >&2; }
 
 # Debian packages needed by the tests and the devnet. swtpm and tpm2-tools stand in
-# for a manufacturer-provisioned TPM; curl, jq and openssl are used by the devnet script.
-DEBIAN_PACKAGES=(swtpm swtpm-tools tpm2-tools curl jq openssl)
+# for a manufacturer-provisioned TPM; curl, jq and openssl are used by the devnet script;
+# unzip unpacks the helm binary (install_helm).
+DEBIAN_PACKAGES=(swtpm swtpm-tools tpm2-tools curl jq openssl unzip)
 
 install_debian_packages() {
   local missing=()
