@@ -1,0 +1,168 @@
+package dev.teeledger.credit.service;
+
+import dev.teeledger.credit.service.Views.BalanceChange;
+import dev.teeledger.credit.service.Views.Normalization;
+import dev.teeledger.indexer.ChainEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The PostgreSQL credit read models (schema: {@code db/migration}, applied by Flyway at start)
+ * and every SQL statement the service runs. {@link #apply} is the only writer: it records the
+ * event id in {@code processed_events} and the event's row in one database transaction, so a
+ * redelivered event (the indexer delivers at least once) changes nothing. Called by
+ * {@link CreditEventConsumer} (writes) and {@link CreditResource} (reads); plain JDBC on worker
+ * threads. The JDBC plumbing is copied from registry-service's {@code ReadModelStore} until a
+ * common module exists.
+ */
+@ApplicationScoped
+public class CreditStore {
+    private final DataSource db;
+
+    public CreditStore(DataSource db) {
+        this.db = db;
+    }
+
+    /**
+     * Applies one credit event exactly once; types other than {@code credit.balance_changed} and
+     * {@code credit.normalized} (reporter changes) are marked processed and otherwise ignored.
+     *
+     * @return false if the event id was already processed (nothing changed)
+     * @throws MalformedEventException if the event lacks an attribute its type promises (nothing changed)
+     * @throws SQLException on a database failure (nothing changed; the event will be redelivered)
+     */
+    public boolean apply(ChainEvent e) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                boolean fresh = update(c, "insert into processed_events (event_id, height, type) values (?, ?, ?)"
+                        + " on conflict do nothing", e.id().toString(), e.id().height(), e.type()) == 1;
+                if (fresh) {
+                    applyEffect(c, e);
+                }
+                c.commit();
+                return fresh;
+            } catch (SQLException | RuntimeException ex) {
+                c.rollback();
+                throw ex;
+            }
+        }
+    }
+
+    private static void applyEffect(Connection c, ChainEvent e) throws SQLException {
+        String ev = e.id().toString();
+        switch (e.type()) {
+            case "credit.balance_changed" -> update(c, "insert into balance_changes (event_id, hsm_id, delta, reason, height,"
+                    + " tx_index, event_index) values (?, ?, ?, ?, ?, ?, ?)", ev, hex(e, "hsm"), signed(e, "delta"),
+                    attr(e, "reason"), num(e, "height"), e.id().txIndex(), e.id().eventIndex());
+            case "credit.normalized" -> update(c, "insert into normalizations (event_id, height, old_total, new_total, factor)"
+                    + " values (?, ?, ?, ?, ?)", ev, num(e, "height"), num(e, "old_total"), num(e, "new_total"), attr(e, "factor"));
+            default -> {
+                // credit.reporter_authorized / _revoked: not part of these read models.
+            }
+        }
+    }
+
+    /** Height of the newest credit event applied (0 before the first). */
+    public long lastEventHeight() {
+        return queryOne("select coalesce(max(height), 0) from processed_events", r -> r.getLong(1)).orElse(0L);
+    }
+
+    /** One page of an HSM's balance changes in chain order, and how many it has in all. */
+    public Views.Page<BalanceChange> history(String hsmId, int page, int size) {
+        long total = queryOne("select count(*) from balance_changes where hsm_id = ?", r -> r.getLong(1), hsmId).orElse(0L);
+        List<BalanceChange> items = query("select event_id, hsm_id, delta, reason, height from balance_changes where hsm_id = ?"
+                + " order by height, tx_index, event_index limit ? offset ?",
+                r -> new BalanceChange(r.getString(1), r.getString(2), r.getLong(3), r.getString(4), r.getLong(5)),
+                hsmId, size, (long) page * size);
+        return new Views.Page<>(items, page, size, total, lastEventHeight());
+    }
+
+    /** Every normalization, oldest first. */
+    public List<Normalization> normalizations() {
+        return query("select event_id, height, old_total, new_total, factor from normalizations order by height",
+                r -> new Normalization(r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getString(5)));
+    }
+
+    // --- attribute parsing and JDBC plumbing ---
+
+    private static String attr(ChainEvent e, String name) {
+        return e.attribute(name).orElseThrow(() -> new MalformedEventException(e, "missing attribute " + name));
+    }
+
+    private static String hex(ChainEvent e, String name) {
+        String v = attr(e, name).toLowerCase(Locale.ROOT);
+        if (!Ids.isHex64(v)) {
+            throw new MalformedEventException(e, "attribute " + name + " is not 64 hex digits");
+        }
+        return v;
+    }
+
+    private static long num(ChainEvent e, String name) {
+        try {
+            return Long.parseUnsignedLong(attr(e, name));
+        } catch (NumberFormatException ex) {
+            throw new MalformedEventException(e, "attribute " + name + " is not a number");
+        }
+    }
+
+    private static long signed(ChainEvent e, String name) {
+        try {
+            return Long.parseLong(attr(e, name));
+        } catch (NumberFormatException ex) {
+            throw new MalformedEventException(e, "attribute " + name + " is not a signed number");
+        }
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, args);
+            return s.executeUpdate();
+        }
+    }
+
+    private interface Row<T> {
+        T map(ResultSet r) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, Row<T> row, Object... args) {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, args);
+            List<T> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(row.map(r));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("read model query failed", e);
+        }
+    }
+
+    private <T> Optional<T> queryOne(String sql, Row<T> row, Object... args) {
+        List<T> all = query(sql, row, args);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
+    }
+
+    private static void bind(PreparedStatement s, Object[] args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            s.setObject(i + 1, args[i]);
+        }
+    }
+
+    /** A credit event that lacks what its type promises (docs/credits.md); skipped, never half-applied. */
+    public static final class MalformedEventException extends RuntimeException {
+        MalformedEventException(ChainEvent e, String detail) {
+            super("event " + e.id() + " (" + e.type() + "): " + detail);
+        }
+    }
+}
