@@ -386,10 +386,13 @@ class AttestationChainIT {
         return res;
     }
 
-    /** Approved from a few blocks ahead (no entry is approved retroactively) with no end. */
+    /**
+     * Approved from a few blocks ahead with no end: no entry is approved retroactively, and a
+     * window that starts before the including block would be evicted by the mempool re-check.
+     */
     private static FirmwareApprove approve(String component, String version, Entry e) throws Exception {
         return FirmwareApprove.newBuilder().setComponent(component).setVersion(version)
-                .setSha256(ByteString.copyFrom(e.sha256())).setValidFromHeight(chain.height() + 3).build();
+                .setSha256(ByteString.copyFrom(e.sha256())).setValidFromHeight(chain.height() + 5).build();
     }
 
     private static void accepted(JsonNode res) {

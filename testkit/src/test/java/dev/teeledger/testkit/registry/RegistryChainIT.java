@@ -223,8 +223,10 @@ class RegistryChainIT {
         assertThat(HsmTrust.trusted(proven(HsmRecord.parser(), "/hsm/" + ids.get(1), 0),
                 proven(ManufacturerRecord.parser(), "/manufacturer/" + midHex, 0))).isFalse();
 
-        // Firmware: approved from the next height for two heights, then expired.
-        long h = chain.rpc("/status").path("result").path("sync_info").path("latest_block_height").asLong();
+        // Firmware: approved for two heights a few blocks ahead, then expired. The window starts
+        // ahead because a window starting before the including block is refused, and the
+        // mempool's re-check after each block would then evict the pending transaction.
+        long h = chain.rpc("/status").path("result").path("sync_info").path("latest_block_height").asLong() + 5;
         byte[] sha = MessageDigest.getInstance("SHA-256").digest(utf8("system-wasm v1"));
         JsonNode res = commit(gov(TxType.TX_TYPE_FIRMWARE_APPROVE, FirmwareApprove.newBuilder().setComponent("system-wasm")
                 .setVersion("1.0.0").setSha256(ByteString.copyFrom(sha)).setValidFromHeight(h + 1).setValidUntilHeight(h + 3).build()));
