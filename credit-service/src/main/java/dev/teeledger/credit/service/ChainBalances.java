@@ -2,13 +2,15 @@ package dev.teeledger.credit.service;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.teeledger.chain.light.LightClientException;
-import dev.teeledger.chain.light.VerifiedQueryClient;
 import dev.teeledger.chain.light.VerifiedQueryClient.VerifiedValue;
+import dev.teeledger.chain.light.VerifiedQueryClient;
 import dev.teeledger.chain.rpc.AbciQueryResult;
 import dev.teeledger.chain.rpc.ChainRpcException;
 import dev.teeledger.credit.service.Views.Balance;
 import dev.teeledger.protocol.state.v1.CreditAccount;
 import dev.teeledger.protocol.state.v1.CreditIndex;
+import dev.teeledger.service.common.ChainClients;
+import dev.teeledger.service.common.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

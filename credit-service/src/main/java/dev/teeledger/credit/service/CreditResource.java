@@ -5,6 +5,8 @@ import dev.teeledger.credit.service.Views.BalanceChange;
 import dev.teeledger.credit.service.Views.Listing;
 import dev.teeledger.credit.service.Views.Normalization;
 import dev.teeledger.credit.service.Views.Page;
+import dev.teeledger.service.common.Ids;
+import dev.teeledger.service.common.ProblemException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;

@@ -3,6 +3,7 @@ package dev.teeledger.credit.service;
 import dev.teeledger.credit.service.Views.BalanceChange;
 import dev.teeledger.credit.service.Views.Normalization;
 import dev.teeledger.indexer.ChainEvent;
+import dev.teeledger.service.common.Ids;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

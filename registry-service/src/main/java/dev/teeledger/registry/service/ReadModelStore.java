@@ -6,6 +6,7 @@ import dev.teeledger.registry.service.Views.Firmware;
 import dev.teeledger.registry.service.Views.Hsm;
 import dev.teeledger.registry.service.Views.Manufacturer;
 import dev.teeledger.registry.service.Views.Submission;
+import dev.teeledger.service.common.Ids;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -5,6 +5,8 @@ import dev.teeledger.registry.service.Views.Hsm;
 import dev.teeledger.registry.service.Views.Listing;
 import dev.teeledger.registry.service.Views.Manufacturer;
 import dev.teeledger.registry.service.Views.Page;
+import dev.teeledger.service.common.Ids;
+import dev.teeledger.service.common.ProblemException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;

@@ -2,8 +2,8 @@ package dev.teeledger.registry.service;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.teeledger.chain.light.LightClientException;
-import dev.teeledger.chain.light.VerifiedQueryClient;
 import dev.teeledger.chain.light.VerifiedQueryClient.VerifiedValue;
+import dev.teeledger.chain.light.VerifiedQueryClient;
 import dev.teeledger.chain.rpc.ChainRpcException;
 import dev.teeledger.protocol.state.v1.FirmwareRecord;
 import dev.teeledger.protocol.state.v1.HsmRecord;
@@ -11,6 +11,8 @@ import dev.teeledger.protocol.state.v1.ManufacturerRecord;
 import dev.teeledger.registry.service.Views.Firmware;
 import dev.teeledger.registry.service.Views.Hsm;
 import dev.teeledger.registry.service.Views.Manufacturer;
+import dev.teeledger.service.common.ChainClients;
+import dev.teeledger.service.common.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;

@@ -1,4 +1,4 @@
-package dev.teeledger.registry.service;
+package dev.teeledger.service.common;
 
 import dev.teeledger.chain.rpc.ChainRpcException;
 import dev.teeledger.chain.rpc.NodeStatus;
@@ -10,7 +10,7 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * Readiness of the chain node ({@code /q/health/ready}, next to the automatic database and
  * Kafka channel checks): UP with the node's chain id and latest height when {@code /status}
- * answers, DOWN otherwise (submissions and verified reads would fail).
+ * answers, DOWN otherwise (submissions, chain reads and verified reads would fail).
  */
 @Readiness
 @ApplicationScoped

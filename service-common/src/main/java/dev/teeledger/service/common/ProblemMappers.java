@@ -1,4 +1,4 @@
-package dev.teeledger.registry.service;
+package dev.teeledger.service.common;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,7 +67,7 @@ public class ProblemMappers {
         return render(500, "internal-error", "Internal server error", "the request failed; see the service log", uri, Map.of());
     }
 
-    static Response render(int status, String type, String title, String detail, UriInfo uri, Map<String, Object> extensions) {
+    public static Response render(int status, String type, String title, String detail, UriInfo uri, Map<String, Object> extensions) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "urn:teeledger:problem:" + type);
         body.put("title", title);

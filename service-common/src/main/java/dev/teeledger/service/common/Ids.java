@@ -1,4 +1,4 @@
-package dev.teeledger.registry.service;
+package dev.teeledger.service.common;
 
 import java.util.HexFormat;
 import java.util.Locale;
@@ -8,10 +8,10 @@ import java.util.Locale;
  * hashes are SHA-256 values written as 64 hex digits (either case accepted, lower case used).
  * A bad id is a 400 problem, never a lookup.
  */
-final class Ids {
+public final class Ids {
     private Ids() {}
 
-    static boolean isHex64(String s) {
+    public static boolean isHex64(String s) {
         if (s == null || s.length() != 64) {
             return false;
         }
@@ -24,7 +24,7 @@ final class Ids {
     }
 
     /** The id in lower case, or a 400 problem naming the parameter. */
-    static String hex64(String param, String value) {
+    public static String hex64(String param, String value) {
         if (!isHex64(value)) {
             throw ProblemException.badRequest("bad-id", param + " must be 64 hexadecimal digits (a SHA-256), got "
                     + (value == null ? "nothing" : "'" + abbreviate(value) + "'"));
@@ -32,11 +32,11 @@ final class Ids {
         return value.toLowerCase(Locale.ROOT);
     }
 
-    static byte[] bytes(String hex64) {
+    public static byte[] bytes(String hex64) {
         return HexFormat.of().parseHex(hex64);
     }
 
-    static String abbreviate(String s) {
+    public static String abbreviate(String s) {
         return s.length() <= 80 ? s : s.substring(0, 80) + "...";
     }
 }

@@ -1,4 +1,4 @@
-package dev.teeledger.credit.service;
+package dev.teeledger.service.common;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,11 +26,11 @@ public final class ProblemException extends RuntimeException {
         this.extensions = new LinkedHashMap<>(extensions);
     }
 
-    static ProblemException badRequest(String type, String detail) {
+    public static ProblemException badRequest(String type, String detail) {
         return new ProblemException(400, type, "Bad request", detail);
     }
 
-    static ProblemException notFound(String what, String id) {
+    public static ProblemException notFound(String what, String id) {
         return new ProblemException(404, "not-found", "Not found", what + " " + id + " is not known");
     }
 

@@ -1,4 +1,4 @@
-package dev.teeledger.registry.service;
+package dev.teeledger.service.common;
 
 import dev.teeledger.chain.light.HeaderVerifier;
 import dev.teeledger.chain.light.SmtProofOpVerifier;
@@ -16,7 +16,7 @@ import java.time.Clock;
 import java.util.Optional;
 
 /**
- * The chain clients the resources share: a plain RPC client (broadcast, tx lookup, health) and,
+ * The chain clients a service's resources share: a plain RPC client (broadcast, tx lookup, reads, health) and,
  * if a genesis file is configured, a light client that verifies every answer against the pinned
  * validator set ({@code VerifiedQueryClient}). Built once at start-up; both are thread-safe.
  */

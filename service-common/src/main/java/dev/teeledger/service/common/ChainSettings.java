@@ -1,4 +1,4 @@
-package dev.teeledger.registry.service;
+package dev.teeledger.service.common;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
