@@ -7,9 +7,9 @@ import dev.teeledger.registry.service.Views.Hsm;
 import dev.teeledger.registry.service.Views.Manufacturer;
 import dev.teeledger.registry.service.Views.Submission;
 import dev.teeledger.service.common.Ids;
+import dev.teeledger.service.common.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -223,40 +223,15 @@ public class ReadModelStore {
     }
 
     private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, args);
-            return s.executeUpdate();
-        }
+        return Jdbc.update(c, sql, args);
     }
 
-    private interface Row<T> {
-        T map(ResultSet r) throws SQLException;
+    private <T> List<T> query(String sql, Jdbc.Row<T> row, Object... args) {
+        return Jdbc.query(db, sql, row, args);
     }
 
-    private <T> List<T> query(String sql, Row<T> row, Object... args) {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, args);
-            List<T> out = new ArrayList<>();
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    out.add(row.map(r));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException("read model query failed", e);
-        }
-    }
-
-    private <T> Optional<T> queryOne(String sql, Row<T> row, Object... args) {
-        List<T> all = query(sql, row, args);
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
-    }
-
-    private static void bind(PreparedStatement s, Object[] args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            s.setObject(i + 1, args[i]);
-        }
+    private <T> Optional<T> queryOne(String sql, Jdbc.Row<T> row, Object... args) {
+        return Jdbc.queryOne(db, sql, row, args);
     }
 
     /** A registry event that lacks what its type promises (docs/registry.md "Events"); skipped, never half-applied. */
