@@ -9,7 +9,7 @@
 #   kind load image-archive target/images/abci-app-0.1.0.oci.tar
 #   skopeo copy oci-archive:target/images/abci-app-0.1.0.oci.tar docker://registry.example/teeledger/abci-app:0.1.0
 # The base layer is Debian bookworm made of the pinned .deb files in scripts/images/base-packages.txt
-# (glibc, libstdc++, zlib, OpenJDK 17 JRE headless), user teeledger (10001). It is built once
+# (glibc, libstdc++, zlib, OpenJDK 17 JRE headless, busybox for the init containers), user teeledger (10001). It is built once
 # and cached in $TEELEDGER_CACHE/images; the application layers come from the Maven build, so
 # run `./mvnw verify` (or package) first. Every archive is then checked: layout and digests,
 # non-root user, entrypoint, `skopeo inspect` (when skopeo is installed), and the unpacked root

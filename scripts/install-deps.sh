@@ -63,20 +63,22 @@ install_helm() {
   rm -rf "$tmp"
 }
 
-# Node packages of the offline schema checks, pinned in scripts/chart-check/package.json.
+# Node packages of the offline schema checks, locked in scripts/chart-check/package-lock.json
+# (npm ci installs exactly the locked versions and checks their integrity hashes).
 install_chart_check_modules() {
   local dir="$TEELEDGER_CACHE/chart-check"
-  local manifest="$TEELEDGER_ROOT/scripts/chart-check/package.json"
-  if [ -d "$dir/node_modules" ] && cmp -s "$manifest" "$dir/package.json"; then
+  local src="$TEELEDGER_ROOT/scripts/chart-check"
+  if [ -d "$dir/node_modules" ] && cmp -s "$src/package.json" "$dir/package.json" \
+      && cmp -s "$src/package-lock.json" "$dir/package-lock.json"; then
     return
   fi
   require npm "Node.js >= 18 with npm fetches the manifest schemas"
-  log "installing chart-check node packages into $dir"
+  log "installing chart-check node packages into $dir (npm ci)"
   mkdir -p "$dir"
-  cp "$manifest" "$dir/package.json.new"
-  mv "$dir/package.json.new" "$dir/package.json"
-  ( cd "$dir" && npm install --silent --no-audit --no-fund --no-package-lock >/dev/null ) \
-    || { rm -f "$dir/package.json"; log "npm install failed"; exit 1; }
+  cp "$src/package.json" "$src/package-lock.json" "$dir/"
+  # A failed install leaves no package.json behind, so the next run retries.
+  ( cd "$dir" && npm ci --silent --no-audit --no-fund >/dev/null ) \
+    || { rm -f "$dir/package.json"; log "npm ci failed"; exit 1; }
 }
 
 # The CometBFT and gogoproto modules carry the .proto files the build compiles.

@@ -31,6 +31,10 @@ function modelFor(apiVersion, kind) {
 }
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+const component = (o) => (o.metadata.labels || {})['app.kubernetes.io/component'];
+// Images scripts/build-images.sh produces (teeledger/<component>:<tag>).
+const BUILT_IMAGES = new Set(['abci-app', 'registry-service', 'credit-service', 'attestation-service', 'tpm-sidecar',
+  'verifier-agent', 'chain-indexer', 'cli']);
 const name = (o) => `${o.kind}/${o.metadata && o.metadata.name}`;
 const matches = (selector, labels) =>
   Object.entries(selector || {}).every(([k, v]) => (labels || {})[k] === v);
@@ -85,11 +89,62 @@ function check(objects) {
     }
     if (pod.securityContext === undefined || pod.securityContext.runAsNonRoot !== true) bad(w, 'pod may run as root');
   }
-  // The tpm-sidecar DaemonSet: TPM char device, node selector, node-local exposure.
+  // Every pod (workloads and Jobs) runs a TEE Ledger image the build script produces, or a
+  // pinned third-party image; Job pods follow the same security rules as workloads.
+  const jobs = objects.filter((o) => o.kind === 'Job');
+  for (const w of [...workloads, ...jobs]) {
+    const pod = w.spec.template.spec;
+    for (const c of [...(pod.initContainers || []), ...pod.containers]) {
+      const m = /^[^/]+\/([a-z-]+):([\w.-]+)$/.exec(c.image || '');
+      if (!m || !BUILT_IMAGES.has(m[1])) bad(w, `container ${c.name} image ${c.image} is not one scripts/build-images.sh builds`);
+    }
+  }
+  for (const j of jobs) {
+    const pod = j.spec.template.spec;
+    if (!pod.securityContext || pod.securityContext.runAsNonRoot !== true) bad(j, 'pod may run as root');
+    for (const c of pod.containers) {
+      const r = c.resources || {};
+      if (!r.limits || !r.limits.cpu || !r.limits.memory) bad(j, `container ${c.name} lacks resource limits`);
+      if ((c.securityContext || {}).allowPrivilegeEscalation !== false) bad(j, `container ${c.name} allows privilege escalation`);
+    }
+    // The genesis Job: a dedicated ServiceAccount bound to a least-privilege Role.
+    const sa = pod.serviceAccountName;
+    const binding = objects.find((o) => o.kind === 'RoleBinding' && (o.subjects || []).some((x) => x.kind === 'ServiceAccount' && x.name === sa));
+    if (!sa || !objects.some((o) => o.kind === 'ServiceAccount' && o.metadata.name === sa)) bad(j, 'no ServiceAccount of its own');
+    else if (!binding) bad(j, `ServiceAccount ${sa} is not bound to a Role`);
+    else {
+      const role = objects.find((o) => o.kind === 'Role' && o.metadata.name === binding.roleRef.name);
+      if (!role) bad(binding, `Role ${binding.roleRef.name} is not rendered`);
+      else for (const rule of role.rules) {
+        const all = [...rule.verbs, ...rule.resources, ...(rule.apiGroups || [])];
+        if (all.includes('*')) bad(role, 'wildcard in a rule');
+        if (rule.resources.some((x) => x !== 'configmaps')) bad(role, `grants ${rule.resources} (only configmaps are needed)`);
+        if (rule.verbs.some((v) => ['update', 'patch', 'delete', 'get'].includes(v)) && !(rule.resourceNames || []).length)
+          bad(role, `${rule.verbs} on every ConfigMap (narrow with resourceNames)`);
+        if (rule.verbs.some((v) => ['delete', 'deletecollection', 'watch', 'escalate', 'bind', 'impersonate'].includes(v))) bad(role, `needless verb in ${rule.verbs}`);
+      }
+    }
+    for (const o of [j, ...objects.filter((x) => ['ServiceAccount', 'Role', 'RoleBinding'].includes(x.kind) && x.metadata.name === sa)])
+      if (!((o.metadata.annotations || {})['helm.sh/hook'] || '').includes('pre-install')) bad(o, 'not a pre-install hook (must exist before the validators)');
+  }
+  // Grafana dashboards parse and query TEE Ledger metrics.
+  for (const cm of objects.filter((o) => o.kind === 'ConfigMap' && (o.metadata.labels || {}).grafana_dashboard)) {
+    for (const [k, text] of Object.entries(cm.data || {})) {
+      let d;
+      try { d = JSON.parse(text); } catch (e) { bad(cm, `${k} is not JSON: ${e.message}`); continue; }
+      const exprs = (d.panels || []).flatMap((p) => (p.targets || []).map((t) => t.expr || ''));
+      if (!d.title || !d.uid || exprs.length === 0) bad(cm, `${k} has no title, uid or panel queries`);
+      if (!exprs.some((e) => e.includes('teeledger_block_height'))) bad(cm, `${k} does not show the block height`);
+    }
+  }
+  // DaemonSets run on HSM hosts only; the tpm-sidecar one: TPM char device, node-local exposure.
   for (const ds of workloads.filter((w) => w.kind === 'DaemonSet')) {
     const pod = ds.spec.template.spec;
     if (!pod.nodeSelector || Object.keys(pod.nodeSelector).length === 0) bad(ds, 'no nodeSelector');
     if (pod.hostNetwork) bad(ds, 'uses the host network');
+  }
+  for (const ds of workloads.filter((w) => w.kind === 'DaemonSet' && component(w) === 'tpm-sidecar')) {
+    const pod = ds.spec.template.spec;
     const dev = (pod.volumes || []).find((v) => v.hostPath && v.hostPath.type === 'CharDevice' && v.hostPath.path === '/dev/tpmrm0');
     if (!dev) bad(ds, 'no CharDevice hostPath volume for /dev/tpmrm0');
     else if (!pod.containers.some((c) => (c.volumeMounts || []).some((m) => m.name === dev.name && m.mountPath === '/dev/tpmrm0')))
@@ -115,6 +170,14 @@ function check(objects) {
       if (!ok) bad(s, `port ${p.name} targets ${p.targetPort}, which no selected container exposes`);
     }
   }
+  // Every component with a metrics port is scraped by some ServiceMonitor or PodMonitor.
+  const monitors = objects.filter((o) => o.kind === 'ServiceMonitor' || o.kind === 'PodMonitor');
+  if (monitors.length) {
+    for (const s of services) {
+      const scraped = monitors.some((m) => matches(m.spec.selector.matchLabels, m.kind === 'ServiceMonitor' ? s.metadata.labels : s.spec.selector));
+      if (!scraped && s.spec.ports.some((p) => /metrics|http/.test(p.name))) bad(s, 'has a metrics port but no ServiceMonitor selects it');
+    }
+  }
   // ServiceMonitors select rendered Services and their named ports.
   for (const sm of objects.filter((o) => o.kind === 'ServiceMonitor')) {
     const svcs = services.filter((s) => matches(sm.spec.selector.matchLabels, s.metadata.labels));
@@ -125,7 +188,8 @@ function check(objects) {
   for (const pr of objects.filter((o) => o.kind === 'PrometheusRule')) {
     const rules = pr.spec.groups.flatMap((g) => g.rules);
     const want = { TeeLedgerChainHalted: 'teeledger_block_height', TeeLedgerAttestationFailureRate: 'teeledger_attestation_rounds_total' };
-    if (workloads.some((w) => w.kind === 'DaemonSet')) want.TeeLedgerSidecarTpmUnreachable = 'teeledger_sidecar_tpm';
+    if (workloads.some((w) => component(w) === 'tpm-sidecar')) want.TeeLedgerSidecarTpmUnreachable = 'teeledger_sidecar_tpm';
+    if (workloads.some((w) => component(w) === 'chain-indexer')) want.TeeLedgerIndexerLag = 'teeledger_indexer_lag_blocks';
     for (const [alert, metric] of Object.entries(want)) {
       const r = rules.find((x) => x.alert === alert);
       if (!r) bad(pr, `alert ${alert} missing`);
@@ -164,14 +228,23 @@ async function selfTest(file) {
   await preload(load(file));
   const fresh = () => load(file);
   const find = (objs, kind) => objs.find((o) => o.kind === kind);
+  const sidecar = (objs) => objs.find((o) => o.kind === 'DaemonSet' && component(o) === 'tpm-sidecar');
   const cases = {
-    'DaemonSet without nodeSelector': (o) => { delete find(o, 'DaemonSet').spec.template.spec.nodeSelector; },
-    'DaemonSet without TPM device': (o) => { find(o, 'DaemonSet').spec.template.spec.volumes.shift(); },
+    'DaemonSet without nodeSelector': (o) => { delete sidecar(o).spec.template.spec.nodeSelector; },
+    'DaemonSet without TPM device': (o) => { sidecar(o).spec.template.spec.volumes.shift(); },
     'container without resources': (o) => { delete find(o, 'Deployment').spec.template.spec.containers[0].resources; },
     'container without readinessProbe': (o) => { delete find(o, 'StatefulSet').spec.template.spec.containers[1].readinessProbe; },
     'ServiceMonitor on a missing port': (o) => { find(o, 'ServiceMonitor').spec.endpoints[0].port = 'nope'; },
     'schema violation': (o) => { find(o, 'StatefulSet').spec.replicas = 'two'; },
     'sidecar Service not node-local': (o) => { o.filter((x) => x.kind === 'Service').forEach((s) => delete s.spec.internalTrafficPolicy); },
+    'genesis Role reads Secrets': (o) => { find(o, 'Role').rules.push({ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }); },
+    'genesis Role updates any ConfigMap': (o) => { delete find(o, 'Role').rules[2].resourceNames; },
+    'Job without a hook': (o) => { delete find(o, 'Job').metadata.annotations; },
+    'indexer lag alert missing': (o) => { const pr = find(o, 'PrometheusRule'); pr.spec.groups = pr.spec.groups.filter((g) => g.name !== 'teeledger.indexer'); },
+    'dashboard is not JSON': (o) => { const cm = o.find((x) => x.kind === 'ConfigMap' && (x.metadata.labels || {}).grafana_dashboard); cm.data['teeledger.json'] = '{'; },
+    'image the script does not build': (o) => { find(o, 'StatefulSet').spec.template.spec.containers[0].image = 'cometbft/cometbft:v0.38.25'; },
+    'verifier-agent without nodeSelector': (o) => { o.filter((x) => x.kind === 'DaemonSet' && component(x) === 'verifier-agent').forEach((d) => delete d.spec.template.spec.nodeSelector); },
+    'indexer not scraped': (o) => { o.splice(o.findIndex((x) => x.kind === 'ServiceMonitor' && x.metadata.name.endsWith('chain-indexer')), 1); },
     'password in plain env': (o) => { find(o, 'Deployment').spec.template.spec.containers[0].env.push({ name: 'DB_PASSWORD', value: 'x' }); },
   };
   let failed = 0;

@@ -28,6 +28,7 @@ UID = 10001
 USER = "teeledger"
 JAVA_HOME = "/usr/lib/jvm/java-17-openjdk-amd64"
 EPOCH = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
+BUSYBOX_TOOLS = ["sh", "cp", "mv", "rm", "ls", "cat", "chmod", "mkdir", "test", "sleep", "sed", "grep", "wget"]
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
 OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip"
@@ -116,6 +117,11 @@ def base_layer(debs_dir, out_dir):
         entry("tmp", tarfile.DIRTYPE, 0o1777),
         entry(f"home/{USER}", tarfile.DIRTYPE, 0o750, uid=UID),
     ]
+    # busybox provides the few tools the chart's init containers use (sh, cp, chmod, ...);
+    # its postinst would create these links with --install.
+    if "bin/busybox" in members:
+        for tool in BUSYBOX_TOOLS:
+            extras.append(entry(f"bin/{tool}", tarfile.SYMTYPE, 0o777, link="/bin/busybox"))
     for info, data in extras:
         members[info.name] = (info, data)
     if f"{JAVA_HOME}/bin/java".lstrip("/") not in members:
