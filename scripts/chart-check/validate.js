@@ -187,7 +187,8 @@ function check(objects) {
   }
   for (const pr of objects.filter((o) => o.kind === 'PrometheusRule')) {
     const rules = pr.spec.groups.flatMap((g) => g.rules);
-    const want = { TeeLedgerChainHalted: 'teeledger_block_height', TeeLedgerAttestationFailureRate: 'teeledger_attestation_rounds_total' };
+    const want = { TeeLedgerChainHalted: 'teeledger_block_height', TeeLedgerAttestationFailureRate: 'teeledger_attestation_rounds_total',
+      TeeLedgerCreditAboveTrigger: 'teeledger_credit_total_supply' };
     if (workloads.some((w) => component(w) === 'tpm-sidecar')) want.TeeLedgerSidecarTpmUnreachable = 'teeledger_sidecar_tpm';
     if (workloads.some((w) => component(w) === 'chain-indexer')) want.TeeLedgerIndexerLag = 'teeledger_indexer_lag_blocks';
     for (const [alert, metric] of Object.entries(want)) {
@@ -241,6 +242,7 @@ async function selfTest(file) {
     'genesis Role updates any ConfigMap': (o) => { delete find(o, 'Role').rules[2].resourceNames; },
     'Job without a hook': (o) => { delete find(o, 'Job').metadata.annotations; },
     'indexer lag alert missing': (o) => { const pr = find(o, 'PrometheusRule'); pr.spec.groups = pr.spec.groups.filter((g) => g.name !== 'teeledger.indexer'); },
+    'credit alert missing': (o) => { const g = find(o, 'PrometheusRule').spec.groups[0]; g.rules = g.rules.filter((r) => r.alert !== 'TeeLedgerCreditAboveTrigger'); },
     'dashboard is not JSON': (o) => { const cm = o.find((x) => x.kind === 'ConfigMap' && (x.metadata.labels || {}).grafana_dashboard); cm.data['teeledger.json'] = '{'; },
     'image the script does not build': (o) => { find(o, 'StatefulSet').spec.template.spec.containers[0].image = 'cometbft/cometbft:v0.38.25'; },
     'verifier-agent without nodeSelector': (o) => { o.filter((x) => x.kind === 'DaemonSet' && component(x) === 'verifier-agent').forEach((d) => delete d.spec.template.spec.nodeSelector); },
