@@ -80,7 +80,7 @@ public record IndexerConfig(
     /** Known keys (after the prefix); everything else under the prefix is a typo. */
     private static final java.util.Set<String> KNOWN = java.util.Set.of("rpc-url", "websocket-url", "kafka.bootstrap-servers",
             "id", "topic-prefix", "create-topics", "topic-partitions", "topic-replication", "start-height", "poll-interval",
-            "min-backoff", "max-backoff");
+            "min-backoff", "max-backoff", "metrics-port");
 
     private static final class Reader {
         private final Map<?, ?> props;

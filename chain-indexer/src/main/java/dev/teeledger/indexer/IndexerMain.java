@@ -30,6 +30,21 @@ public final class IndexerMain {
         }
     }
 
+    /** The metrics endpoint when teeledger.indexer.metrics-port is set, else null (nothing to close). */
+    private static MetricsEndpoint metrics(Properties props, ChainIndexer indexer) throws IndexerException {
+        String port = props.getProperty(IndexerConfig.PREFIX + "metrics-port", "").trim();
+        if (port.isEmpty()) {
+            return null;
+        }
+        try {
+            return new MetricsEndpoint(Integer.parseInt(port), indexer::lag, indexer::nextHeight);
+        } catch (NumberFormatException e) {
+            throw new IndexerException(IndexerConfig.PREFIX + "metrics-port must be a port number: '" + port + "'");
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new IndexerException("cannot serve metrics on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
     static void run(String[] args) throws IndexerException {
         Properties props = new Properties();
         if (args.length == 2 && args[0].equals("--config")) {
@@ -54,7 +69,8 @@ public final class IndexerMain {
         CountDownLatch finished = new CountDownLatch(1);
         try (KafkaBlockSink sink = new KafkaBlockSink(config.kafkaClient(), config.topics(), config.indexerId(), Duration.ofSeconds(30))) {
             ChainIndexer indexer = new ChainIndexer(new RpcBlockSource(rpc), sink, config.settings());
-            try (NewBlockSubscription ws = new NewBlockSubscription(config.websocketUrl(), indexer::onNewBlock,
+            try (MetricsEndpoint metrics = metrics(props, indexer);
+                 NewBlockSubscription ws = new NewBlockSubscription(config.websocketUrl(), indexer::onNewBlock,
                     config.settings().maxBackoff())) {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     indexer.stop();

@@ -14,13 +14,17 @@ import java.util.function.LongSupplier;
  * The application's Prometheus metrics: committed height, transactions by type
  * and result code, FinalizeBlock and Commit latency histograms, store size, events by
  * type, and attestation rounds by outcome (what an operator alerts on: a rising FAIL
- * or INCONCLUSIVE share means HSMs or verifiers in trouble).
+ * or INCONCLUSIVE share means HSMs or verifiers in trouble), and the credit total against
+ * its cap and normalization trigger (docs/credits.md), read from the committed state.
  * Metrics observe block execution but never feed back into it, so their clock
  * reads do not touch determinism.
  */
 public final class AppMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicLong height = new AtomicLong();
+    private final AtomicLong creditTotal = new AtomicLong();
+    private final AtomicLong creditCap = new AtomicLong();
+    private final AtomicLong creditTriggerBps = new AtomicLong();
     private final Timer finalizeBlock;
     private final Timer commit;
     private final ConcurrentHashMap<String, Counter> txCounters = new ConcurrentHashMap<>();
@@ -44,6 +48,19 @@ public final class AppMetrics {
                 .description("Number of keys in the latest state").register(registry);
         Gauge.builder("teeledger_store_size_bytes", storeBytes::getAsLong)
                 .description("Approximate size of the state store on disk").register(registry);
+        Gauge.builder("teeledger_credit_total_supply", creditTotal, AtomicLong::get)
+                .description("Total credit T = floor(S x I) after the last committed block").register(registry);
+        Gauge.builder("teeledger_credit_cap", creditCap, AtomicLong::get)
+                .description("Parameter credit.cap after the last committed block").register(registry);
+        Gauge.builder("teeledger_credit_normalization_trigger_bps", creditTriggerBps, AtomicLong::get)
+                .description("Parameter credit.normalization_trigger_bps after the last committed block").register(registry);
+    }
+
+    /** The credit total and its limits as of the last commit (read from the committed state). */
+    public void credit(long total, long cap, long triggerBps) {
+        creditTotal.set(total);
+        creditCap.set(cap);
+        creditTriggerBps.set(triggerBps);
     }
 
     public void committed(long h, long nanos) {

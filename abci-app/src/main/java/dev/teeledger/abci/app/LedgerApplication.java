@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.teeledger.abci.credit.CreditKeeper;
 import dev.teeledger.abci.gov.GovGenesis;
 import dev.teeledger.abci.gov.GovKeeper;
+import dev.teeledger.protocol.gov.Param;
 import dev.teeledger.abci.query.QueryRouter;
 import dev.teeledger.abci.server.AbciApplication;
 import dev.teeledger.abci.state.MerkleStore;
@@ -89,6 +91,14 @@ public final class LedgerApplication implements AbciApplication {
         this.checkState = store.newWorkingSet();
         this.chainId = readChainInfo(store.latest().get(AppKeys.CHAIN));
         metrics.committed(store.lastVersion(), 0);
+        creditMetrics();
+    }
+
+    /** Publishes the committed credit total and limits; reads the fresh check state (a few keys). */
+    private void creditMetrics() {
+        GovKeeper gov = new GovKeeper(checkState);
+        metrics.credit(new CreditKeeper(checkState).total(), gov.param(Param.CREDIT_CAP),
+                gov.param(Param.CREDIT_NORMALIZATION_TRIGGER_BPS));
     }
 
     @Override
@@ -206,6 +216,7 @@ public final class LedgerApplication implements AbciApplication {
                 throw new IllegalStateException("cannot commit height " + block.height() + ": " + e.getMessage(), e);
             }
             checkState = store.newWorkingSet();
+            creditMetrics();
         }
         pending = null;
         genesisState = null;

@@ -101,6 +101,10 @@ class CreditTxHandlerTest {
             assertThat(provenBalance(h, A, hash2)).isEqualTo(600_000);
             assertThat(provenBalance(h, C, hash2)).isEqualTo(200_000);
             assertThat(CreditSupply.parseFrom(proven(h, "/credit/supply", hash2)).getTotal()).isEqualTo(1_200_000);
+            // The metrics behind the TeeLedgerCreditAboveTrigger alert (helm/teeledger).
+            assertThat(h.app.metrics().scrape())
+                    .contains("teeledger_credit_total_supply 1200000.0")
+                    .contains("teeledger_credit_cap 1000000.0");
 
             ResponseFinalizeBlock b3 = h.block();
             assertThat(b3.getEventsList()).isEmpty();
@@ -115,6 +119,7 @@ class CreditTxHandlerTest {
             byte[] hash4 = b4.getAppHash().toByteArray();
             CreditSupply supply = CreditSupply.parseFrom(proven(h, "/credit/supply", hash4));
             assertThat(supply.getTotal()).isBetween(999_999L, 1_000_000L);
+            assertThat(h.app.metrics().scrape()).containsPattern("teeledger_credit_total_supply (999999|1000000)\\.0");
             assertThat(supply.getAccounts()).isEqualTo(3);
             long a = provenBalance(h, A, hash4);
             long b = provenBalance(h, B, hash4);
