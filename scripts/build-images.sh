@@ -123,6 +123,9 @@ smoke() { # component, rootfs
   elif unshare -r true 2>/dev/null; then run=(unshare -r -fpm --mount-proc="$root/proc" chroot "$root")
   else log "smoke test of $component skipped: needs root or user namespaces"; return; fi
   "${run[@]}" /usr/bin/java -version 2>&1 | grep -q 'openjdk version "17' || { log "$component: java does not run in the image"; exit 1; }
+  # The tools the chart's init containers and exec probes use (busybox).
+  "${run[@]}" /bin/sh -ec 'mkdir -p /tmp/t && cp /etc/passwd /tmp/t/f && chmod 600 /tmp/t/f && test -f /tmp/t/f && test -x "$(command -v wget)"' \
+    || { log "$component: the busybox tools do not work in the image"; exit 1; }
   case "$component" in
     abci-app) "${run[@]}" /usr/local/bin/cometbft version | grep -qx "${COMETBFT_VERSION#v}" || { log "cometbft does not run in abci-app"; exit 1; } ;;
     cli) "${run[@]}" /usr/bin/java -jar /app/teeledger.jar --help >/dev/null || { log "the CLI does not run in its image"; exit 1; } ;;
