@@ -46,6 +46,11 @@ download_debs() {
   done < <(grep -v '^#' "$PINS" | awk 'NF')
   [ ${#want[@]} -eq 0 ] && return
   log "downloading ${#want[@]} pinned Debian packages into $DEBS"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  # Package lists may be missing or older than the pins (slim CI images): refresh once.
+  ( cd "$DEBS" && apt-get download -q -o APT::Sandbox::User=root "${want[@]}" >/dev/null 2>"$DEBS/apt.err" ) \
+    || { log "refreshing apt package lists"; $sudo apt-get update -qq >/dev/null 2>&1 || true; }
   if ! ( cd "$DEBS" && apt-get download -q -o APT::Sandbox::User=root "${want[@]}" >/dev/null 2>"$DEBS/apt.err" ); then
     cat "$DEBS/apt.err" >&2
     log "a pinned version is not available (after a Debian update, or apt-get update was not run)."
@@ -154,11 +159,17 @@ main() {
   local entry component
   tmp="$(mktemp -d)"
   trap 'rm -rf "$tmp"' EXIT
+  # The base is unpacked once; each image's root file system is a hard-linked copy of it plus
+  # its own layer (which only adds files under /app and /usr/local/bin).
+  $OCI unpack-base --base "$BASE" --out "$tmp/base"
+  local base_id
+  base_id="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["diff_id"])' "$BASE/layer.json")"
   for entry in "${BUILT[@]}"; do
     component="${entry%%|*}"
     local archive="$OUT/$component-$TAG.oci.tar"
-    mkdir -p "$tmp/$component"
-    $OCI verify "$archive" --name "$PREFIX/$component" --tag "$TAG" --entrypoint "${entry#*|}" --unpack "$tmp/$component" >&2
+    cp -al "$tmp/base" "$tmp/$component"
+    $OCI verify "$archive" --name "$PREFIX/$component" --tag "$TAG" --entrypoint "${entry#*|}" \
+      --unpack "$tmp/$component" --base-diff-id "$base_id" >&2
     if command -v skopeo >/dev/null; then
       for transport in oci-archive docker-archive; do
         skopeo inspect --config "$transport:$archive" 2>&1 | grep -q '"User": "10001:10001"' \

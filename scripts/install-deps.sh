@@ -101,6 +101,7 @@ main() {
     echo "  go        $(go version)"
     echo "  cometbft  $("$TEELEDGER_BIN/cometbft" version)"
     echo "  helm      $("$TEELEDGER_BIN/helm" version --short)"
+    echo "  skopeo    $(skopeo --version)"
     echo "  node      $(node --version)"
     echo "  swtpm     $(swtpm --version 2>&1 | head -1)"
     echo "  tpm2-tools $(tpm2_createek --version 2>&1 | head -1)"

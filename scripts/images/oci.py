@@ -12,7 +12,7 @@ so the same inputs give the same digests (OCI image spec v1.1: image-layout, man
   oci.py base   --debs DIR --out DIR                  root file system layer from .deb files
   oci.py image  --base DIR --out FILE --name N --tag T --entrypoint JSON
                 [--add SRC:DEST]... [--label K=V]...   one image archive
-  oci.py verify FILE --name N --tag T --entrypoint JSON [--unpack DIR]
+  oci.py verify FILE --name N --tag T --entrypoint JSON [--unpack DIR [--base-diff-id D]]
 """
 import argparse
 import gzip
@@ -296,12 +296,21 @@ def verify(args):
         raise BuildError(f"image runs as root (User={user!r})")
     if config["config"]["Entrypoint"] != json.loads(args.entrypoint):
         raise BuildError(f"entrypoint {config['config']['Entrypoint']} != {args.entrypoint}")
+    if args.base_diff_id and diff_ids[0] != args.base_diff_id:
+        raise BuildError(f"base layer {diff_ids[0]} is not the cached base {args.base_diff_id}")
     if args.unpack:
-        for layer in layers:
+        # With --base-diff-id the caller has unpacked the (verified) base already.
+        for layer in layers[1 if args.base_diff_id else 0:]:
             with tarfile.open(fileobj=io.BytesIO(layer)) as t:
                 t.extractall(args.unpack, numeric_owner=True, filter="fully_trusted") \
                     if sys.version_info >= (3, 12) else t.extractall(args.unpack, numeric_owner=True)
     print(f"{args.name}:{args.tag}: OK (user {user}, entrypoint {config['config']['Entrypoint']}, {len(layers)} layers)")
+
+
+def unpack_base(base_dir, dest):
+    """Unpacks the cached base layer once; each image's smoke test starts from a hard-linked copy."""
+    with tarfile.open(os.path.join(base_dir, "layer.tar.gz")) as t:
+        t.extractall(dest, numeric_owner=True)
 
 
 def main():
@@ -325,9 +334,14 @@ def main():
     v.add_argument("--tag", required=True)
     v.add_argument("--entrypoint", required=True)
     v.add_argument("--unpack")
+    v.add_argument("--base-diff-id", help="the first layer must be this base, which --unpack skips")
+    u = sub.add_parser("unpack-base")
+    u.add_argument("--base", required=True)
+    u.add_argument("--out", required=True)
     a = p.parse_args()
     try:
-        {"base": lambda: base_layer(a.debs, a.out), "image": lambda: build_image(a), "verify": lambda: verify(a)}[a.cmd]()
+        {"base": lambda: base_layer(a.debs, a.out), "image": lambda: build_image(a), "verify": lambda: verify(a),
+         "unpack-base": lambda: unpack_base(a.base, a.out)}[a.cmd]()
     except (BuildError, OSError, KeyError, ValueError, subprocess.CalledProcessError) as e:
         print(f"oci.py {a.cmd}: {e}", file=sys.stderr)
         return 1
