@@ -35,6 +35,8 @@ const component = (o) => (o.metadata.labels || {})['app.kubernetes.io/component'
 // Images scripts/build-images.sh produces (teeledger/<component>:<tag>).
 const BUILT_IMAGES = new Set(['abci-app', 'registry-service', 'credit-service', 'attestation-service', 'tpm-sidecar',
   'verifier-agent', 'chain-indexer', 'cli']);
+// Upstream images of the evaluation Kafka/PostgreSQL (evaluation.*), pinned by tag.
+const PINNED_THIRD_PARTY = /^(apache\/kafka:\d+\.\d+\.\d+|postgres:\d+\.\d+-bookworm)$/;
 const name = (o) => `${o.kind}/${o.metadata && o.metadata.name}`;
 const matches = (selector, labels) =>
   Object.entries(selector || {}).every(([k, v]) => (labels || {})[k] === v);
@@ -96,6 +98,7 @@ function check(objects) {
     const pod = w.spec.template.spec;
     for (const c of [...(pod.initContainers || []), ...pod.containers]) {
       const m = /^[^/]+\/([a-z-]+):([\w.-]+)$/.exec(c.image || '');
+      if (PINNED_THIRD_PARTY.test(c.image || '') && ['kafka', 'postgresql'].includes(component(w))) continue;
       if (!m || !BUILT_IMAGES.has(m[1])) bad(w, `container ${c.name} image ${c.image} is not one scripts/build-images.sh builds`);
     }
   }
@@ -229,14 +232,15 @@ async function selfTest(file) {
   await preload(load(file));
   const fresh = () => load(file);
   const find = (objs, kind) => objs.find((o) => o.kind === kind);
+  const validator = (objs) => objs.find((o) => o.kind === 'StatefulSet' && component(o) === 'validator');
   const sidecar = (objs) => objs.find((o) => o.kind === 'DaemonSet' && component(o) === 'tpm-sidecar');
   const cases = {
     'DaemonSet without nodeSelector': (o) => { delete sidecar(o).spec.template.spec.nodeSelector; },
     'DaemonSet without TPM device': (o) => { sidecar(o).spec.template.spec.volumes.shift(); },
     'container without resources': (o) => { delete find(o, 'Deployment').spec.template.spec.containers[0].resources; },
-    'container without readinessProbe': (o) => { delete find(o, 'StatefulSet').spec.template.spec.containers[1].readinessProbe; },
+    'container without readinessProbe': (o) => { delete validator(o).spec.template.spec.containers[1].readinessProbe; },
     'ServiceMonitor on a missing port': (o) => { find(o, 'ServiceMonitor').spec.endpoints[0].port = 'nope'; },
-    'schema violation': (o) => { find(o, 'StatefulSet').spec.replicas = 'two'; },
+    'schema violation': (o) => { validator(o).spec.replicas = 'two'; },
     'sidecar Service not node-local': (o) => { o.filter((x) => x.kind === 'Service').forEach((s) => delete s.spec.internalTrafficPolicy); },
     'genesis Role reads Secrets': (o) => { find(o, 'Role').rules.push({ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }); },
     'genesis Role updates any ConfigMap': (o) => { delete find(o, 'Role').rules[2].resourceNames; },
@@ -244,8 +248,9 @@ async function selfTest(file) {
     'indexer lag alert missing': (o) => { const pr = find(o, 'PrometheusRule'); pr.spec.groups = pr.spec.groups.filter((g) => g.name !== 'teeledger.indexer'); },
     'credit alert missing': (o) => { const g = find(o, 'PrometheusRule').spec.groups[0]; g.rules = g.rules.filter((r) => r.alert !== 'TeeLedgerCreditAboveTrigger'); },
     'dashboard is not JSON': (o) => { const cm = o.find((x) => x.kind === 'ConfigMap' && (x.metadata.labels || {}).grafana_dashboard); cm.data['teeledger.json'] = '{'; },
-    'image the script does not build': (o) => { find(o, 'StatefulSet').spec.template.spec.containers[0].image = 'cometbft/cometbft:v0.38.25'; },
+    'image the script does not build': (o) => { validator(o).spec.template.spec.containers[0].image = 'cometbft/cometbft:v0.38.25'; },
     'verifier-agent without nodeSelector': (o) => { o.filter((x) => x.kind === 'DaemonSet' && component(x) === 'verifier-agent').forEach((d) => delete d.spec.template.spec.nodeSelector); },
+    'evaluation Kafka on a floating tag': (o) => { o.filter((x) => x.kind === 'StatefulSet' && component(x) === 'kafka').forEach((k) => { k.spec.template.spec.containers[0].image = 'apache/kafka:latest'; }); },
     'indexer not scraped': (o) => { o.splice(o.findIndex((x) => x.kind === 'ServiceMonitor' && x.metadata.name.endsWith('chain-indexer')), 1); },
     'password in plain env': (o) => { find(o, 'Deployment').spec.template.spec.containers[0].env.push({ name: 'DB_PASSWORD', value: 'x' }); },
   };
@@ -282,4 +287,4 @@ async function main() {
   return 0;
 }
 
-main().then((code) => { process.exitCode = code; }, (e) => { console.error(e.message); process.exitCode = 1; });
+main().then((code) => { process.exitCode = code; }, (e) => { console.error(process.env.DEBUG ? e.stack : e.message); process.exitCode = 1; });

@@ -55,3 +55,22 @@ capabilities:
 {{ toYaml . }}
 {{- end }}
 {{- end -}}
+
+{{/* Kafka bootstrap servers: the evaluation broker when bundled, else kafka.bootstrapServers. */}}
+{{- define "teeledger.kafkaBootstrap" -}}
+{{- if .Values.evaluation.kafka.enabled -}}
+{{- printf "%s-kafka:9092" (include "teeledger.fullname" .) -}}
+{{- else -}}
+{{- .Values.kafka.bootstrapServers -}}
+{{- end -}}
+{{- end -}}
+
+{{/* JDBC URL of one service: call with (list $ "<configured url>" "<database>"). */}}
+{{- define "teeledger.jdbcUrl" -}}
+{{- $ := index . 0 -}}
+{{- if $.Values.evaluation.postgresql.enabled -}}
+{{- printf "jdbc:postgresql://%s-postgresql:5432/%s" (include "teeledger.fullname" $) (index . 2) -}}
+{{- else -}}
+{{- index . 1 -}}
+{{- end -}}
+{{- end -}}
