@@ -235,8 +235,14 @@ public final class GenesisBootstrap {
         try {
             return op.get();
         } catch (KubernetesClientException e) {
+            // Fabric8's own message names only the operation; the root cause says why (refused, 403, ...).
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String why = root == e ? "" : " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
             throw new CliException(CliException.CHAIN, "Kubernetes API: cannot " + what + " in namespace " + namespace
-                    + " (HTTP " + e.getCode() + "): " + e.getMessage());
+                    + (e.getCode() > 0 ? " (HTTP " + e.getCode() + ")" : "") + ": " + e.getMessage().lines().findFirst().orElse("") + why, e);
         }
     }
 }

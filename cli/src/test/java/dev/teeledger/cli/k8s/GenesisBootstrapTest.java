@@ -215,6 +215,19 @@ class GenesisBootstrapTest {
     }
 
     @Test
+    void unreachableApiServerIsAChainErrorNamingTheCause() {
+        K8sCommand.clients = () -> new KubernetesClientBuilder().withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("https://127.0.0.1:1").withRequestRetryBackoffLimit(0).build()).build();
+        StringWriter err = new StringWriter();
+        CommandLine cli = TeeLedgerCli.commandLine();
+        cli.setErr(new PrintWriter(err));
+        int rc = cli.execute("k8s", "genesis", "--namespace", NS, "--release", RELEASE, "--chain-id", "tl-1", "--validators", "1",
+                "--gov-key", key(100), "--gov-threshold", "1");
+        assertThat(rc).isEqualTo(CliException.CHAIN);
+        assertThat(err.toString()).contains("Kubernetes API: cannot list validator keys in namespace ledger").contains("Exception");
+    }
+
+    @Test
     void commandLineReportsBadThresholdAsBadInput() {
         StringWriter err = new StringWriter();
         CommandLine cli = TeeLedgerCli.commandLine();
