@@ -3,9 +3,9 @@
 # (scripts/install-deps.sh), then builds and runs unit and integration tests.
 # Integration tests start their own servers (CometBFT, abci-app) on loopback.
 # After Maven (which leaves the jars), scripts/build-images.sh builds and checks the
-# container image archives (about 1.5 min the first time, which fetches the pinned Debian
-# base; about 1 min with the base cached), then scripts/check-chart.sh checks the Helm chart
-# and k8s/ offline (< 30 s).
+# container image archives (~50 s of CPU the first time, which fetches the pinned Debian base;
+# ~40 s with the base cached), then scripts/check-chart.sh checks the Helm chart and k8s/
+# offline (~3 s of CPU).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh

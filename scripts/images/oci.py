@@ -66,9 +66,9 @@ def write_tar(members):
     return buf.getvalue()
 
 
-def gzip_bytes(data):
+def gzip_bytes(data, level=6):
     buf = io.BytesIO()
-    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, compresslevel=6) as gz:
+    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, compresslevel=level) as gz:
         gz.write(data)
     return buf.getvalue()
 
@@ -191,7 +191,9 @@ def build_image(args):
             jars = [j for j in f.read().strip().split(":") if j]
         adds += [(j, f"{dest}/{os.path.basename(j)}") for j in jars]
     raw = app_layer(adds)
-    app_gz = gzip_bytes(raw)
+    # Application layers are mostly jars (already deflated): level 1 costs a third of the
+    # time of level 6 for about the same size.
+    app_gz = gzip_bytes(raw, level=1)
     labels = {
         "org.opencontainers.image.title": args.name.split("/")[-1],
         "org.opencontainers.image.version": args.tag,
