@@ -8,8 +8,9 @@ log() { printf '[install-deps] %s\n' "$*" >&2; }
 
 # Debian packages needed by the tests and the devnet. swtpm and tpm2-tools stand in
 # for a manufacturer-provisioned TPM; curl, jq and openssl are used by the devnet script;
-# unzip unpacks the helm binary (install_helm).
-DEBIAN_PACKAGES=(swtpm swtpm-tools tpm2-tools curl jq openssl unzip)
+# unzip unpacks the helm binary (install_helm); chromium and chromium-driver run the
+# attestation-service dashboard test (Selenium, headless).
+DEBIAN_PACKAGES=(swtpm swtpm-tools tpm2-tools curl jq openssl unzip chromium chromium-driver)
 
 install_debian_packages() {
   local missing=()

@@ -81,7 +81,15 @@
         el('line', {x1: x(n.height), x2: x(n.height), y1: 0, y2: 200, stroke: '#8a6d00'});
       }
     });
+    function label(text, lx, ly, anchor) {
+      var t = el('text', {x: lx, y: ly, 'font-size': 11, fill: '#555', 'text-anchor': anchor || 'start'});
+      t.textContent = text;
+    }
+    label('cap ' + fmt(c.cap), 4, Math.max(12, y(c.cap) - 4));
     if (pts.length) {
+      label('height ' + fmt(minH), 4, 196);
+      label(fmt(pts[pts.length - 1].height), 596, 196, 'end');
+      label('total ' + fmt(pts[pts.length - 1].total), 596, Math.max(12, y(pts[pts.length - 1].total) - 4), 'end');
       el('polyline', {fill: 'none', stroke: '#1f5fbf', 'stroke-width': 2,
         points: pts.map(function (p) { return x(p.height) + ',' + y(p.total); }).join(' ')});
     }

@@ -42,7 +42,7 @@ public class DashboardResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Operation(summary = "Server-sent events: a snapshot now and whenever a height changes")
     public Multi<Snapshot> events() {
-        return Multi.createFrom().ticks().startingAfter(Duration.ZERO).every(TICK)
+        return Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(TICK)
                 .onOverflow().drop()
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(tick -> snapshots.current())
