@@ -89,7 +89,7 @@
     if (pts.length) {
       label('height ' + fmt(minH), 4, 196);
       label(fmt(pts[pts.length - 1].height), 596, 196, 'end');
-      label('total ' + fmt(pts[pts.length - 1].total), 596, Math.max(12, y(pts[pts.length - 1].total) - 4), 'end');
+      label('total ' + fmt(pts[pts.length - 1].total), 596, Math.min(178, Math.max(12, y(pts[pts.length - 1].total) - 4)), 'end');
       el('polyline', {fill: 'none', stroke: '#1f5fbf', 'stroke-width': 2,
         points: pts.map(function (p) { return x(p.height) + ',' + y(p.total); }).join(' ')});
     }

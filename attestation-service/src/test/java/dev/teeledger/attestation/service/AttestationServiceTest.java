@@ -50,10 +50,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -120,16 +121,20 @@ class AttestationServiceTest {
                 .usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
         browser.get("http://localhost:" + RestAssured.port + "/dashboard/");
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-        wait.until(b -> b.findElements(By.cssSelector("#hsms tbody tr")).size() == 6);
-        List<WebElement> rows = browser.findElements(By.cssSelector("#hsms tbody tr"));
-        List<String> shown = rows.stream().map(r -> r.getAttribute("data-id")).toList();
+        WebDriverWait wait = pageWait();
+        // Read in one script: the page replaces its rows on every update, so element handles go stale.
+        List<String> shown = wait.until(b -> {
+            @SuppressWarnings("unchecked")
+            List<String> ids = (List<String>) ((JavascriptExecutor) b).executeScript(
+                    "return Array.from(document.querySelectorAll('#hsms tbody tr')).map(function (r) { return r.dataset.id; });");
+            return ids.size() == 6 ? ids : null;
+        });
         for (int i = 0; i < 6; i++) {
             assertThat(shown).contains(driver.id(i));
         }
         assertThat(browser.findElement(By.cssSelector("#hsms")).getText()).contains("swtpm localca").contains("ACTIVE").contains("PENDING");
         wait.until(b -> !b.findElements(By.cssSelector("#open-rounds tbody tr")).isEmpty());
-        assertThat(browser.findElement(By.id("connection")).getText()).isIn("live", "polling");
+        wait.until(b -> List.of("live", "polling").contains(b.findElement(By.id("connection")).getText()));
         heightBeforeClose = Long.parseLong(browser.findElement(By.id("chain-height")).getText());
         assertThat(heightBeforeClose).isPositive();
     }
@@ -158,13 +163,13 @@ class AttestationServiceTest {
     void dashboardShowsTheClosedRoundAndTheHeightMoves() throws Exception {
         String good = driver.id(4);
         long passed = given().get("/api/v1/rounds?outcome=pass&testee=" + good).then().extract().jsonPath().getLong("items[0].id");
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        WebDriverWait wait = pageWait();
         wait.until(b -> b.findElements(By.cssSelector("#closed-rounds tbody tr")).stream()
                 .anyMatch(r -> r.getText().startsWith("#" + passed + " ") && r.getText().contains("PASS")));
         wait.until(b -> Long.parseLong(b.findElement(By.id("chain-height")).getText()) > heightBeforeClose);
         wait.until(b -> b.findElement(By.cssSelector("#hsms tbody tr[data-id='" + good + "']")).getText().contains("ACTIVE"));
-        assertThat(browser.findElement(By.cssSelector("#hsms tbody tr[data-id='" + driver.id(driver.bad()) + "']")).getText())
-                .contains("SUSPENDED");
+        wait.until(b -> b.findElement(By.cssSelector("#hsms tbody tr[data-id='" + driver.id(driver.bad()) + "']")).getText()
+                .contains("SUSPENDED"));
         assertThat(browser.findElement(By.id("credit-total")).getText()).isNotEqualTo("-");
         assertThat(browser.findElements(By.cssSelector("#credit-chart polyline"))).isNotEmpty();
         Path shot = Path.of("target", "dashboard.png");
@@ -254,33 +259,23 @@ class AttestationServiceTest {
     @Test
     @Order(7)
     void verifierStatisticsCountEveryVoteAgainstItsOutcome() {
-        Map<String, long[]> expected = new HashMap<>(); // cast, agreeing, dissenting, inconclusive
-        for (Map<String, Object> r : given().get("/api/v1/rounds?state=closed&size=100").then().extract().jsonPath()
-                .<Map<String, Object>>getList("items")) {
-            String outcome = (String) r.get("outcome");
-            for (Map<String, Object> v : given().get("/api/v1/rounds/" + r.get("id") + "/votes").then().extract().jsonPath()
-                    .<Map<String, Object>>getList("items")) {
-                long[] e = expected.computeIfAbsent((String) v.get("verifier"), k -> new long[4]);
-                e[0]++;
-                if (outcome.equals("INCONCLUSIVE")) {
-                    e[3]++;
-                } else if (outcome.equals(v.get("verdict"))) {
-                    e[1]++;
-                } else {
-                    e[2]++;
+        // A verifier's round may still be open (votes then count as pending and move when it
+        // closes): compare until one consistent reading, within the time a round takes.
+        Map<String, long[]> expected = await("verifier statistics equal to a count over all votes", () -> {
+            Map<String, long[]> counted = countVotes();
+            for (var e : counted.entrySet()) {
+                JsonPath s = given().get("/api/v1/verifiers/" + e.getKey()).then().statusCode(200).extract().jsonPath();
+                long[] got = {s.getLong("votes_cast"), s.getLong("agreeing"), s.getLong("dissenting"), s.getLong("inconclusive"),
+                        s.getLong("pending")};
+                if (!java.util.Arrays.equals(got, e.getValue())) {
+                    return null;
                 }
             }
-        }
+            return counted;
+        }, 90);
         assertThat(expected).isNotEmpty();
         JsonPath list = given().get("/api/v1/verifiers?size=100").then().statusCode(200).extract().jsonPath();
         assertThat(list.getList("items.verifier", String.class)).containsAll(expected.keySet()).isSorted();
-        for (var e : expected.entrySet()) {
-            JsonPath s = given().get("/api/v1/verifiers/" + e.getKey()).then().statusCode(200).extract().jsonPath();
-            assertThat(s.getLong("votes_cast")).as("cast").isEqualTo(e.getValue()[0]);
-            assertThat(s.getLong("agreeing")).as("agreeing").isEqualTo(e.getValue()[1]);
-            assertThat(s.getLong("dissenting")).as("dissenting").isEqualTo(e.getValue()[2]);
-            assertThat(s.getLong("inconclusive")).as("inconclusive").isEqualTo(e.getValue()[3]);
-        }
         JsonPath page = given().get("/api/v1/verifiers?size=1&page=1").then().statusCode(200).extract().jsonPath();
         assertThat(page.getList("items")).hasSize(1);
         assertThat(page.getString("items[0].verifier")).isEqualTo(list.getString("items[1].verifier"));
@@ -503,6 +498,37 @@ class AttestationServiceTest {
     }
 
     // --- helpers ---
+
+    /** Per verifier over every round's votes: cast, agreeing, dissenting, inconclusive, pending. */
+    private static Map<String, long[]> countVotes() {
+        Map<String, long[]> counted = new HashMap<>();
+        for (Map<String, Object> r : given().get("/api/v1/rounds?size=100").then().extract().jsonPath()
+                .<Map<String, Object>>getList("items")) {
+            String outcome = (String) r.get("outcome");
+            for (Map<String, Object> v : given().get("/api/v1/rounds/" + r.get("id") + "/votes").then().extract().jsonPath()
+                    .<Map<String, Object>>getList("items")) {
+                long[] e = counted.computeIfAbsent((String) v.get("verifier"), k -> new long[5]);
+                e[0]++;
+                if (outcome == null) {
+                    e[4]++;
+                } else if (outcome.equals("INCONCLUSIVE")) {
+                    e[3]++;
+                } else if (outcome.equals(v.get("verdict"))) {
+                    e[1]++;
+                } else {
+                    e[2]++;
+                }
+            }
+        }
+        return counted;
+    }
+
+    /** A wait on the dashboard that retries reads of rows the page replaced meanwhile. */
+    private static WebDriverWait pageWait() {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
 
     private static void assertStatus(Runnable call, Status.Code code) {
         assertThatThrownBy(call::run).isInstanceOf(StatusRuntimeException.class)
