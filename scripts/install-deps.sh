@@ -9,8 +9,9 @@ log() { printf '[install-deps] %s\n' "$*" >&2; }
 # Debian packages needed by the tests and the devnet. swtpm and tpm2-tools stand in
 # for a manufacturer-provisioned TPM; curl, jq and openssl are used by the devnet script;
 # unzip unpacks the helm binary (install_helm); skopeo checks the image archives
-# (scripts/build-images.sh).
-DEBIAN_PACKAGES=(swtpm swtpm-tools tpm2-tools curl jq openssl unzip skopeo)
+# (scripts/build-images.sh); chromium and chromium-driver run the dashboard test
+# (attestation-service, Selenium, headless).
+DEBIAN_PACKAGES=(swtpm swtpm-tools tpm2-tools curl jq openssl unzip skopeo chromium chromium-driver)
 
 install_debian_packages() {
   local missing=()
