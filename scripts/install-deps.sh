@@ -8,8 +8,8 @@ log() { printf '[install-deps] %s\n' "$*" >&2; }
 
 # Debian packages needed by the tests and the devnet. swtpm and tpm2-tools stand in
 # for a manufacturer-provisioned TPM; curl, jq and openssl are used by the devnet script;
-# unzip unpacks the helm binary (install_helm).
-DEBIAN_PACKAGES=(swtpm swtpm-tools tpm2-tools curl jq openssl unzip)
+# unzip unpacks the helm binary (install_helm); wrk drives scripts/bench-services.sh.
+DEBIAN_PACKAGES=(swtpm swtpm-tools tpm2-tools curl jq openssl unzip wrk)
 
 install_debian_packages() {
   local missing=()
@@ -101,6 +101,7 @@ main() {
     echo "  node      $(node --version)"
     echo "  swtpm     $(swtpm --version 2>&1 | head -1)"
     echo "  tpm2-tools $(tpm2_createek --version 2>&1 | head -1)"
+    echo "  wrk       $(wrk -v 2>&1 | head -1 | cut -d" " -f1-2)"
   } >&2
 }
 
