@@ -73,7 +73,6 @@ public final class ChainAndIndexerResource implements QuarkusTestResourceLifecyc
     private Thread indexerThread;
     private KafkaBlockSink sink;
     private Process indexerProcess;
-    private int indexerStarts;
 
     /** The running chain. */
     public static LocalChain chain() {
@@ -203,7 +202,6 @@ public final class ChainAndIndexerResource implements QuarkusTestResourceLifecyc
 
     /** IndexerMain on this JVM's class path (which holds chain-indexer: testkit depends on it). */
     private Process launchIndexerProcess() throws IOException {
-        indexerStarts++;
         List<String> cmd = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"),
