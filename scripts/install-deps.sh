@@ -10,8 +10,8 @@ log() { printf '[install-deps] %s\n' "$*" >&2; }
 # for a manufacturer-provisioned TPM; curl, jq and openssl are used by the devnet script;
 # unzip unpacks the helm binary (install_helm); skopeo checks the image archives
 # (scripts/build-images.sh); chromium and chromium-driver run the dashboard test
-# (attestation-service, Selenium, headless).
-DEBIAN_PACKAGES=(swtpm swtpm-tools tpm2-tools curl jq openssl unzip skopeo chromium chromium-driver)
+# (attestation-service, Selenium, headless); wrk drives scripts/bench-services.sh.
+DEBIAN_PACKAGES=(swtpm swtpm-tools tpm2-tools curl jq openssl unzip skopeo chromium chromium-driver wrk)
 
 install_debian_packages() {
   local missing=()
@@ -106,6 +106,7 @@ main() {
     echo "  node      $(node --version)"
     echo "  swtpm     $(swtpm --version 2>&1 | head -1)"
     echo "  tpm2-tools $(tpm2_createek --version 2>&1 | head -1)"
+    echo "  wrk       $(wrk -v 2>&1 | head -1 | cut -d" " -f1-2)"
   } >&2
 }
 

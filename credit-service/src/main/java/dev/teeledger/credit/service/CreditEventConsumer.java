@@ -1,7 +1,9 @@
 package dev.teeledger.credit.service;
 
+import dev.teeledger.indexer.ChainEvent;
 import dev.teeledger.indexer.RecordCodec;
 import dev.teeledger.indexer.RecordFormatException;
+import dev.teeledger.service.common.SqlRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +19,9 @@ import org.jboss.logging.Logger;
  *
  * <p>A record that does not decode, or an event missing an attribute, is logged, counted
  * ({@code teeledger_credit_events_total{result="malformed"}}) and skipped: retrying cannot fix
- * it. A database failure propagates: the channel stops (readiness DOWN) and the record is read
+ * it. While the database is unreachable the record is retried in place ({@link SqlRetry}), so
+ * consumption resumes by itself when PostgreSQL is back. A permanent database error (data,
+ * constraint or schema) propagates: the channel stops (readiness DOWN) and the record is read
  * again after a restart, which the event-id check makes harmless.
  */
 @ApplicationScoped
@@ -37,7 +41,8 @@ public class CreditEventConsumer {
     public void onCreditRecord(byte[] value) throws SQLException {
         String result;
         try {
-            result = store.apply(RecordCodec.decodeEvent(value)) ? "applied" : "duplicate";
+            ChainEvent event = RecordCodec.decodeEvent(value);
+            result = SqlRetry.untilDone(event.id().toString(), () -> store.apply(event)) ? "applied" : "duplicate";
         } catch (RecordFormatException | CreditStore.MalformedEventException e) {
             LOG.warnf("skipping malformed credit record: %s", e.getMessage());
             result = "malformed";

@@ -43,11 +43,7 @@ public class CreditStore {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
-                boolean fresh = update(c, "insert into processed_events (event_id, height, type) values (?, ?, ?)"
-                        + " on conflict do nothing", e.id().toString(), e.id().height(), e.type()) == 1;
-                if (fresh) {
-                    applyEffect(c, e);
-                }
+                boolean fresh = apply(c, e);
                 c.commit();
                 return fresh;
             } catch (SQLException | RuntimeException ex) {
@@ -55,6 +51,16 @@ public class CreditStore {
                 throw ex;
             }
         }
+    }
+
+    /** As {@link #apply(ChainEvent)}, inside the caller's transaction on {@code c} (the read-model rebuild). */
+    public boolean apply(Connection c, ChainEvent e) throws SQLException {
+        boolean fresh = update(c, "insert into processed_events (event_id, height, type) values (?, ?, ?)"
+                + " on conflict do nothing", e.id().toString(), e.id().height(), e.type()) == 1;
+        if (fresh) {
+            applyEffect(c, e);
+        }
+        return fresh;
     }
 
     private static void applyEffect(Connection c, ChainEvent e) throws SQLException {

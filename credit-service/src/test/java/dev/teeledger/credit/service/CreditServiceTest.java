@@ -21,10 +21,12 @@ import dev.teeledger.protocol.tx.v1.ReporterChange;
 import dev.teeledger.protocol.tx.v1.TxType;
 import dev.teeledger.testkit.cometbft.LocalChain;
 import dev.teeledger.testkit.postgres.PostgresTestResource;
+import dev.teeledger.testkit.services.ChainAndIndexerResource;
 import dev.teeledger.testkit.swtpm.JoinTransactions;
 import dev.teeledger.testkit.swtpm.ProvisionedTpm;
 import dev.teeledger.testkit.swtpm.SwtpmFixture;
 import dev.teeledger.testkit.swtpm.SwtpmFixture.AkAlgorithm;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -59,7 +61,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-@WithTestResource(ChainAndIndexerResource.class)
+@WithTestResource(value = ChainAndIndexerResource.class, initArgs = {
+        @ResourceArg(name = "chain-id", value = "credit-svc-it"), @ResourceArg(name = "preset", value = "credit")})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CreditServiceTest {
     private static final HexFormat HEX = HexFormat.of();

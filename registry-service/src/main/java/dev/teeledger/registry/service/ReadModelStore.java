@@ -50,11 +50,7 @@ public class ReadModelStore {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
-                boolean fresh = update(c, "insert into processed_events (event_id, height, type) values (?, ?, ?)"
-                        + " on conflict do nothing", e.id().toString(), e.id().height(), e.type()) == 1;
-                if (fresh) {
-                    applyEffect(c, e);
-                }
+                boolean fresh = apply(c, e);
                 c.commit();
                 return fresh;
             } catch (SQLException | RuntimeException ex) {
@@ -62,6 +58,16 @@ public class ReadModelStore {
                 throw ex;
             }
         }
+    }
+
+    /** As {@link #apply(ChainEvent)}, inside the caller's transaction on {@code c} (the read-model rebuild). */
+    public boolean apply(Connection c, ChainEvent e) throws SQLException {
+        boolean fresh = update(c, "insert into processed_events (event_id, height, type) values (?, ?, ?)"
+                + " on conflict do nothing", e.id().toString(), e.id().height(), e.type()) == 1;
+        if (fresh) {
+            applyEffect(c, e);
+        }
+        return fresh;
     }
 
     private static void applyEffect(Connection c, ChainEvent e) throws SQLException {
@@ -106,10 +112,15 @@ public class ReadModelStore {
     /** Records that block {@code b} was consumed; the height never goes back. */
     public void recordBlock(BlockRecord b) throws SQLException {
         try (Connection c = db.getConnection()) {
-            update(c, "insert into indexed_blocks (chain_id, height, block_hash) values (?, ?, ?) on conflict (chain_id)"
-                    + " do update set height = excluded.height, block_hash = excluded.block_hash"
-                    + " where indexed_blocks.height < excluded.height", b.chainId(), b.height(), b.blockHash());
+            recordBlock(c, b);
         }
+    }
+
+    /** As {@link #recordBlock(BlockRecord)}, on the caller's connection. */
+    public void recordBlock(Connection c, BlockRecord b) throws SQLException {
+        update(c, "insert into indexed_blocks (chain_id, height, block_hash) values (?, ?, ?) on conflict (chain_id)"
+                + " do update set height = excluded.height, block_hash = excluded.block_hash"
+                + " where indexed_blocks.height < excluded.height", b.chainId(), b.height(), b.blockHash());
     }
 
     /** Highest block consumed (0 before the first). */

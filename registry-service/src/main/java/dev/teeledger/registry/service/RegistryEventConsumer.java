@@ -1,7 +1,10 @@
 package dev.teeledger.registry.service;
 
+import dev.teeledger.indexer.BlockRecord;
+import dev.teeledger.indexer.ChainEvent;
 import dev.teeledger.indexer.RecordCodec;
 import dev.teeledger.indexer.RecordFormatException;
+import dev.teeledger.service.common.SqlRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,9 +20,11 @@ import org.jboss.logging.Logger;
  *
  * <p>A record that does not decode, or an event missing an attribute its type promises, is
  * logged, counted ({@code teeledger_registry_events_total{result="malformed"}}) and skipped: it
- * cannot become valid by retrying, and stopping would freeze the read model. A database failure
- * propagates: the channel stops (readiness goes DOWN) and the uncommitted record is read again
- * after a restart, which the event-id check makes harmless.
+ * cannot become valid by retrying, and stopping would freeze the read model. While the database
+ * is unreachable the record is retried in place ({@link SqlRetry}): consumption pauses and
+ * resumes by itself when PostgreSQL is back. A permanent database error (data, constraint or
+ * schema) propagates: the channel stops (readiness goes DOWN) and the uncommitted record is read
+ * again after a restart, which the event-id check makes harmless.
  */
 @ApplicationScoped
 public class RegistryEventConsumer {
@@ -38,7 +43,8 @@ public class RegistryEventConsumer {
     public void onRegistryRecord(byte[] value) throws SQLException {
         String result;
         try {
-            result = store.apply(RecordCodec.decodeEvent(value)) ? "applied" : "duplicate";
+            ChainEvent event = RecordCodec.decodeEvent(value);
+            result = SqlRetry.untilDone(event.id().toString(), () -> store.apply(event)) ? "applied" : "duplicate";
         } catch (RecordFormatException | ReadModelStore.MalformedEventException e) {
             LOG.warnf("skipping malformed registry record: %s", e.getMessage());
             result = "malformed";
@@ -50,7 +56,11 @@ public class RegistryEventConsumer {
     @Blocking(ordered = true)
     public void onBlockRecord(byte[] value) throws SQLException {
         try {
-            store.recordBlock(RecordCodec.decodeBlock(value));
+            BlockRecord block = RecordCodec.decodeBlock(value);
+            SqlRetry.untilDone("block " + block.height(), () -> {
+                store.recordBlock(block);
+                return null;
+            });
         } catch (RecordFormatException e) {
             LOG.warnf("skipping malformed block record: %s", e.getMessage());
         }

@@ -19,10 +19,12 @@ import dev.teeledger.protocol.tx.v1.TxType;
 import dev.teeledger.testkit.cometbft.LocalChain;
 import dev.teeledger.testkit.fixtures.TestManufacturerCa;
 import dev.teeledger.testkit.postgres.PostgresTestResource;
+import dev.teeledger.testkit.services.ChainAndIndexerResource;
 import dev.teeledger.testkit.swtpm.JoinTransactions;
 import dev.teeledger.testkit.swtpm.ProvisionedTpm;
 import dev.teeledger.testkit.swtpm.SwtpmFixture;
 import dev.teeledger.testkit.swtpm.SwtpmFixture.AkAlgorithm;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -60,7 +62,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-@WithTestResource(ChainAndIndexerResource.class)
+@WithTestResource(value = ChainAndIndexerResource.class, initArgs = @ResourceArg(name = "chain-id", value = "registry-svc-it"))
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RegistryServiceTest {
     private static final HexFormat HEX = HexFormat.of();
