@@ -15,10 +15,12 @@ import dev.teeledger.indexer.ChainEvent;
 import dev.teeledger.indexer.EventId;
 import dev.teeledger.indexer.RecordCodec;
 import dev.teeledger.testkit.postgres.PostgresTestResource;
+import dev.teeledger.testkit.services.ChainAndIndexerResource;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -70,7 +72,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-@WithTestResource(ChainAndIndexerResource.class)
+// Attestation parameters for real rounds (as AttestationChainIT): blocks come every ~0.3 s and an
+// honest check runs several tpm2-tools commands, so the window is long; no periodic rounds; a
+// committee large enough that every active verifier is selected.
+@WithTestResource(value = ChainAndIndexerResource.class, initArgs = {
+        @ResourceArg(name = "chain-id", value = "attestation-svc-it"),
+        @ResourceArg(name = "params", value = "attestation.window=40,attestation.period=100000,"
+                + "attestation.committee_size=16,attestation.quorum_bps=1500,attestation.max_retries=5,"
+                + "attestation.absence_tolerance=1000")})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AttestationServiceTest {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");

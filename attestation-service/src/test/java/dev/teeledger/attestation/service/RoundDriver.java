@@ -34,6 +34,7 @@ import dev.teeledger.protocol.tx.v1.VerdictReason;
 import dev.teeledger.protocol.vrf.EcVrf;
 import dev.teeledger.protocol.vrf.EcVrfKeyPair;
 import dev.teeledger.testkit.cometbft.LocalChain;
+import dev.teeledger.testkit.services.ChainAndIndexerResource;
 import dev.teeledger.testkit.swtpm.JoinTransactions;
 import dev.teeledger.testkit.swtpm.ProvisionedTpm;
 import dev.teeledger.testkit.swtpm.SwtpmAttestor;
