@@ -9,6 +9,7 @@ import dev.teeledger.service.common.Ids;
 import dev.teeledger.service.common.PageRequest;
 import dev.teeledger.service.common.ProblemException;
 import dev.teeledger.service.common.QueryParams;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -29,7 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
  * the JAX-RS default 404.
  */
 @Path("/api/v1")
-@jakarta.inject.Singleton
+@Singleton
 @Produces(MediaType.APPLICATION_JSON)
 public class RegistryResource {
     static final Set<String> STATES = Set.of("PENDING", "ACTIVE", "SUSPENDED", "REVOKED");

@@ -17,6 +17,7 @@ import dev.teeledger.service.common.ChainSettings;
 import dev.teeledger.service.common.Ids;
 import dev.teeledger.service.common.ProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -49,7 +50,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  * {@code unavailable}.
  */
 @Path("/api/v1/transactions")
-@jakarta.inject.Singleton
+@Singleton
 @Produces(MediaType.APPLICATION_JSON)
 public class TransactionResource {
     static final String PENDING = "PENDING";
