@@ -80,7 +80,7 @@ final class SupplyProjector {
         for (Event e : eventsAfter(c, cursor)) {
             if (e.pos().height() != currentHeight) {
                 currentHeight = e.pos().height();
-                totalBefore = Jdbc2.one(c, "select total from supply_states where height < ? order by height desc limit 1",
+                totalBefore = Sql.one(c, "select total from supply_states where height < ? order by height desc limit 1",
                         r -> r.getLong(1), currentHeight).orElse(0L);
                 normalizedHere = normalizedAt(c, currentHeight);
             }
@@ -90,7 +90,7 @@ final class SupplyProjector {
             } else {
                 st = balanceChange(c, st, e);
             }
-            Jdbc2.update(c, "insert into supply_states (height, total_shares, mantissa, exponent, total, accounts, normalized, changed)"
+            Sql.update(c, "insert into supply_states (height, total_shares, mantissa, exponent, total, accounts, normalized, changed)"
                     + " values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (height) do update set total_shares = excluded.total_shares,"
                     + " mantissa = excluded.mantissa, exponent = excluded.exponent, total = excluded.total,"
                     + " accounts = excluded.accounts, normalized = excluded.normalized, changed = excluded.changed",
@@ -98,13 +98,13 @@ final class SupplyProjector {
                     st.accounts(), normalizedHere, st.total() != totalBefore);
             cursor = e.pos();
         }
-        Jdbc2.update(c, "update fold_cursor set height = ?, tx_order = ?, event_index = ? where id = 1",
+        Sql.update(c, "update fold_cursor set height = ?, tx_order = ?, event_index = ? where id = 1",
                 cursor.height(), cursor.txOrder(), cursor.eventIndex());
     }
 
     private static State balanceChange(Connection c, State st, Event e) throws SQLException {
         ShareIndexMath idx = st.index();
-        BigInteger before = Jdbc2.one(c, "select shares from accounts where hsm_id = ?", r -> r.getBigDecimal(1).toBigInteger(),
+        BigInteger before = Sql.one(c, "select shares from accounts where hsm_id = ?", r -> r.getBigDecimal(1).toBigInteger(),
                 e.hsmId()).orElse(BigInteger.ZERO);
         long old = idx.value(before).longValueExact();
         long target = old + e.delta();
@@ -119,12 +119,12 @@ final class SupplyProjector {
         long accounts = st.accounts() + (before.signum() == 0 && after.signum() > 0 ? 1 : 0)
                 - (before.signum() > 0 && after.signum() == 0 ? 1 : 0);
         if (after.signum() == 0) {
-            Jdbc2.update(c, "delete from accounts where hsm_id = ?", e.hsmId());
+            Sql.update(c, "delete from accounts where hsm_id = ?", e.hsmId());
         } else {
-            Jdbc2.update(c, "insert into accounts (hsm_id, shares, balance) values (?, ?, ?) on conflict (hsm_id)"
+            Sql.update(c, "insert into accounts (hsm_id, shares, balance) values (?, ?, ?) on conflict (hsm_id)"
                     + " do update set shares = excluded.shares, balance = excluded.balance", e.hsmId(), new BigDecimal(after), target);
         }
-        Jdbc2.update(c, "insert into account_log (hsm_id, height, tx_order, event_index, shares) values (?, ?, ?, ?, ?)"
+        Sql.update(c, "insert into account_log (hsm_id, height, tx_order, event_index, shares) values (?, ?, ?, ?, ?)"
                 + " on conflict do nothing", e.hsmId(), e.pos().height(), e.pos().txOrder(), e.pos().eventIndex(), new BigDecimal(after));
         return new State(totalShares, idx, total.bitLength() > 63 ? Long.MAX_VALUE : total.longValue(), accounts);
     }
@@ -172,7 +172,7 @@ final class SupplyProjector {
 
     private static void rescaleAll(Connection c, ShareIndexMath idx) throws SQLException {
         // div() is PostgreSQL's exact integer quotient on numeric: floor for positive operands.
-        Jdbc2.update(c, "update accounts set balance = div(shares * ?, ?)", BigDecimal.valueOf(idx.mantissa()), idx.denominator());
+        Sql.update(c, "update accounts set balance = div(shares * ?, ?)", BigDecimal.valueOf(idx.mantissa()), idx.denominator());
     }
 
     /**
@@ -182,20 +182,20 @@ final class SupplyProjector {
      * normalization was undone).
      */
     private static void rollBackTo(Connection c, long height) throws SQLException {
-        boolean indexUndone = Jdbc2.one(c, "select count(*) from supply_states where height >= ? and normalized", r -> r.getLong(1),
+        boolean indexUndone = Sql.one(c, "select count(*) from supply_states where height >= ? and normalized", r -> r.getLong(1),
                 height).orElse(0L) > 0;
-        Jdbc2.update(c, "delete from supply_states where height >= ?", height);
-        Set<String> touched = new LinkedHashSet<>(Jdbc2.list(c, "delete from account_log where height >= ? returning hsm_id",
+        Sql.update(c, "delete from supply_states where height >= ?", height);
+        Set<String> touched = new LinkedHashSet<>(Sql.list(c, "delete from account_log where height >= ? returning hsm_id",
                 r -> r.getString(1), height));
         State st = latestState(c);
         for (String hsm : touched) {
-            BigInteger shares = Jdbc2.one(c, "select shares from account_log where hsm_id = ?"
+            BigInteger shares = Sql.one(c, "select shares from account_log where hsm_id = ?"
                     + " order by height desc, tx_order desc, event_index desc limit 1", r -> r.getBigDecimal(1).toBigInteger(), hsm)
                     .orElse(BigInteger.ZERO);
             if (shares.signum() == 0) {
-                Jdbc2.update(c, "delete from accounts where hsm_id = ?", hsm);
+                Sql.update(c, "delete from accounts where hsm_id = ?", hsm);
             } else {
-                Jdbc2.update(c, "insert into accounts (hsm_id, shares, balance) values (?, ?, ?) on conflict (hsm_id)"
+                Sql.update(c, "insert into accounts (hsm_id, shares, balance) values (?, ?, ?) on conflict (hsm_id)"
                         + " do update set shares = excluded.shares, balance = excluded.balance", hsm, new BigDecimal(shares),
                         st.index().value(shares).longValue());
             }
@@ -203,28 +203,28 @@ final class SupplyProjector {
         if (indexUndone) {
             rescaleAll(c, st.index());
         }
-        Jdbc2.update(c, "update fold_cursor set height = ?, tx_order = ?, event_index = ? where id = 1",
+        Sql.update(c, "update fold_cursor set height = ?, tx_order = ?, event_index = ? where id = 1",
                 height - 1, BLOCK_ORDER, Integer.MAX_VALUE);
     }
 
     private static Position cursor(Connection c) throws SQLException {
-        return Jdbc2.one(c, "select height, tx_order, event_index from fold_cursor where id = 1",
+        return Sql.one(c, "select height, tx_order, event_index from fold_cursor where id = 1",
                 r -> new Position(r.getLong(1), r.getInt(2), r.getInt(3))).orElse(Position.START);
     }
 
     private static boolean normalizedAt(Connection c, long height) throws SQLException {
-        return Jdbc2.one(c, "select normalized from supply_states where height = ?", r -> r.getBoolean(1), height).orElse(false);
+        return Sql.one(c, "select normalized from supply_states where height = ?", r -> r.getBoolean(1), height).orElse(false);
     }
 
     private static State latestState(Connection c) throws SQLException {
-        return Jdbc2.one(c, "select total_shares, mantissa, exponent, total, accounts from supply_states order by height desc limit 1",
+        return Sql.one(c, "select total_shares, mantissa, exponent, total, accounts from supply_states order by height desc limit 1",
                 r -> new State(r.getBigDecimal(1).toBigInteger(), new ShareIndexMath(r.getLong(2), r.getInt(3)), r.getLong(4),
                         r.getLong(5))).orElse(State.INITIAL);
     }
 
     /** The stored events after {@code cursor}, in chain order (height-indexed scan, then the exact filter). */
     private static List<Event> eventsAfter(Connection c, Position cursor) throws SQLException {
-        List<Event> all = Jdbc2.list(c, "select height, tx_order, event_index, kind, hsm_id, delta, old_total, new_total, factor from ("
+        List<Event> all = Sql.list(c, "select height, tx_order, event_index, kind, hsm_id, delta, old_total, new_total, factor from ("
                 + " select height, case when tx_index < 0 then " + BLOCK_ORDER + " else tx_index end as tx_order, event_index,"
                 + " 'B' as kind, hsm_id, delta, 0::bigint as old_total, 0::bigint as new_total, null::text as factor"
                 + " from balance_changes where height >= ?"
@@ -243,8 +243,8 @@ final class SupplyProjector {
     }
 
     /** Statement helpers on the caller's connection (its transaction). */
-    static final class Jdbc2 {
-        private Jdbc2() {}
+    static final class Sql {
+        private Sql() {}
 
         interface Row<T> {
             T map(ResultSet r) throws SQLException;
