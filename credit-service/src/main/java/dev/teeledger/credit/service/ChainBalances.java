@@ -32,6 +32,8 @@ import java.util.Map;
 @ApplicationScoped
 public class ChainBalances {
     private static final int ATTEMPTS = 5;
+    /** The app's query code for an absent key (docs/api.md, "Result codes"). */
+    static final int NOT_FOUND = 902;
     private final ChainClients chain;
 
     public ChainBalances(ChainClients chain) {
@@ -75,7 +77,8 @@ public class ChainBalances {
     }
 
     private static AbciQueryResult check(AbciQueryResult r) {
-        if (r.code() != 0) {
+        // 902 (not found) is an answer: an HSM without an account (balance 0).
+        if (r.code() != 0 && r.code() != NOT_FOUND) {
             throw new ProblemException(502, "chain-query-failed", "Bad gateway",
                     "the node refused the query (code " + r.code() + "): " + r.log());
         }

@@ -5,8 +5,16 @@ import dev.teeledger.credit.service.Views.BalanceChange;
 import dev.teeledger.credit.service.Views.Listing;
 import dev.teeledger.credit.service.Views.Normalization;
 import dev.teeledger.credit.service.Views.Page;
+import dev.teeledger.credit.service.Views.RankedHsm;
+import dev.teeledger.credit.service.Views.Ranking;
+import dev.teeledger.credit.service.Views.Supply;
+import dev.teeledger.credit.service.Views.SupplyHistory;
+import dev.teeledger.credit.service.Views.SupplyPoint;
+import dev.teeledger.service.common.HeightRange;
 import dev.teeledger.service.common.Ids;
-import dev.teeledger.service.common.ProblemException;
+import dev.teeledger.service.common.PageRequest;
+import dev.teeledger.service.common.Paged;
+import dev.teeledger.service.common.QueryParams;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -18,24 +26,24 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /**
  * The credit read endpoints under {@code /api/v1/credit}: an HSM's balance history (paged, from
- * the read model), all normalizations (read model) and an HSM's balance (from the chain,
- * light-client verified with {@code ?verified=true}, see {@link ChainBalances}). The read model
- * keeps no running balance: normalization rescales every balance without per-HSM events, so a
- * sum of deltas is not a balance. Parameters are taken as strings and validated here, so a
- * malformed value is a 400 problem.
+ * the read model), all normalizations (read model), the supply history and the ranking (the
+ * read model's fold of the event stream, {@link SupplyProjector}), and an HSM's balance and the
+ * current supply (from the chain, light-client verified with {@code ?verified=true}, see
+ * {@link ChainBalances}, {@link ChainSupply}). Parameters are taken as strings and validated with
+ * service-common's {@link PageRequest}, {@link HeightRange} and {@link QueryParams}, so a
+ * malformed value is a 400 problem. {@link CreditGrpcService} serves the same operations.
  */
 @Path("/api/v1/credit")
 @Produces(MediaType.APPLICATION_JSON)
 public class CreditResource {
-    static final int MAX_PAGE_SIZE = 100;
-    static final int DEFAULT_PAGE_SIZE = 20;
-
     private final CreditStore store;
     private final ChainBalances chain;
+    private final ChainSupply supply;
 
-    public CreditResource(CreditStore store, ChainBalances chain) {
+    public CreditResource(CreditStore store, ChainBalances chain, ChainSupply supply) {
         this.store = store;
         this.chain = chain;
+        this.supply = supply;
     }
 
     @GET
@@ -45,9 +53,7 @@ public class CreditResource {
             @Parameter(description = "page number from 0") @QueryParam("page") String page,
             @Parameter(description = "page size 1-100, default 20") @QueryParam("size") String size) {
         String key = Ids.hex64("id", id);
-        int p = intParam("page", page, 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE);
-        int s = intParam("size", size, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
-        return store.history(key, p, s);
+        return store.history(key, PageRequest.parse(page, size));
     }
 
     @GET
@@ -62,32 +68,36 @@ public class CreditResource {
     @Operation(summary = "An HSM's balance from the chain (shares × index); verified=true proves it with the light client")
     public Balance balance(@PathParam("id") String id, @QueryParam("verified") String verified) {
         String key = Ids.hex64("id", id);
-        return verified(verified) ? chain.verified(key) : chain.unverified(key);
+        return QueryParams.verified(verified) ? chain.verified(key) : chain.unverified(key);
     }
 
-    private static boolean verified(String value) {
-        if (value == null || value.equals("false")) {
-            return false;
-        }
-        if (value.equals("true")) {
-            return true;
-        }
-        throw ProblemException.badRequest("bad-parameter", "verified must be true or false, got '" + Ids.abbreviate(value) + "'");
+    @GET
+    @Path("/supply")
+    @Operation(summary = "The chain's total supply, cap and normalization trigger; verified=true proves them with the light client")
+    public Supply supply(@QueryParam("verified") String verified) {
+        return QueryParams.verified(verified) ? supply.verified() : supply.unverified();
     }
 
-    private static int intParam(String name, String value, int dflt, int min, int max) {
-        if (value == null) {
-            return dflt;
-        }
-        try {
-            int v = Integer.parseInt(value);
-            if (v >= min && v <= max) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the problem below
-        }
-        throw ProblemException.badRequest("bad-paging", name + " must be an integer from " + min + " to " + max
-                + ", got '" + Ids.abbreviate(value) + "'");
+    @GET
+    @Path("/supply/history")
+    @Operation(summary = "Total supply at every height where it changed, oldest first, paged")
+    public SupplyHistory supplyHistory(
+            @Parameter(description = "lowest height, default 0") @QueryParam("from") String from,
+            @Parameter(description = "highest height, default unbounded") @QueryParam("to") String to,
+            @Parameter(description = "page number from 0") @QueryParam("page") String page,
+            @Parameter(description = "page size 1-100, default 20") @QueryParam("size") String size) {
+        HeightRange range = HeightRange.parse(from, to);
+        Paged<SupplyPoint> p = store.supplyHistory(range, PageRequest.parse(page, size));
+        return new SupplyHistory(p.items(), p.page(), p.size(), p.total(), store.foldedHeight());
+    }
+
+    @GET
+    @Path("/ranking")
+    @Operation(summary = "HSMs holding credit by balance, highest first (ties by id), paged")
+    public Ranking ranking(
+            @Parameter(description = "page number from 0") @QueryParam("page") String page,
+            @Parameter(description = "page size 1-100, default 20") @QueryParam("size") String size) {
+        Paged<RankedHsm> p = store.ranking(PageRequest.parse(page, size));
+        return new Ranking(p.items(), p.page(), p.size(), p.total(), store.foldedHeight());
     }
 }

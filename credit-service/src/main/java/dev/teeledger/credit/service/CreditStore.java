@@ -2,8 +2,13 @@ package dev.teeledger.credit.service;
 
 import dev.teeledger.credit.service.Views.BalanceChange;
 import dev.teeledger.credit.service.Views.Normalization;
+import dev.teeledger.credit.service.Views.RankedHsm;
+import dev.teeledger.credit.service.Views.SupplyPoint;
 import dev.teeledger.indexer.ChainEvent;
+import dev.teeledger.service.common.HeightRange;
 import dev.teeledger.service.common.Ids;
+import dev.teeledger.service.common.PageRequest;
+import dev.teeledger.service.common.Paged;
 import dev.teeledger.service.common.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -20,8 +25,9 @@ import javax.sql.DataSource;
  * event id in {@code processed_events} and the event's row in one database transaction, so a
  * redelivered event (the indexer delivers at least once) changes nothing. Called by
  * {@link CreditEventConsumer} (writes) and {@link CreditResource} (reads); plain JDBC on worker
- * threads. The JDBC plumbing is copied from registry-service's {@code ReadModelStore} until a
- * common module exists.
+ * threads (JDBC plumbing: service-common's {@code Jdbc}). Balance changes and normalizations are
+ * also folded into the supply and ranking read models by {@link SupplyProjector}, in the same
+ * transaction.
  */
 @ApplicationScoped
 public class CreditStore {
@@ -69,12 +75,15 @@ public class CreditStore {
             case "credit.balance_changed" -> update(c, "insert into balance_changes (event_id, hsm_id, delta, reason, height,"
                     + " tx_index, event_index) values (?, ?, ?, ?, ?, ?, ?)", ev, hex(e, "hsm"), signed(e, "delta"),
                     attr(e, "reason"), num(e, "height"), e.id().txIndex(), e.id().eventIndex());
-            case "credit.normalized" -> update(c, "insert into normalizations (event_id, height, old_total, new_total, factor)"
-                    + " values (?, ?, ?, ?, ?)", ev, num(e, "height"), num(e, "old_total"), num(e, "new_total"), attr(e, "factor"));
+            case "credit.normalized" -> update(c, "insert into normalizations (event_id, height, old_total, new_total, factor,"
+                    + " event_index) values (?, ?, ?, ?, ?, ?)", ev, num(e, "height"), num(e, "old_total"), num(e, "new_total"),
+                    attr(e, "factor"), e.id().eventIndex());
             default -> {
                 // credit.reporter_authorized / _revoked: not part of these read models.
+                return;
             }
         }
+        SupplyProjector.afterInsert(c, SupplyProjector.Position.of(num(e, "height"), e.id().txIndex(), e.id().eventIndex()));
     }
 
     /** Height of the newest credit event applied (0 before the first). */
@@ -83,7 +92,9 @@ public class CreditStore {
     }
 
     /** One page of an HSM's balance changes in chain order, and how many it has in all. */
-    public Views.Page<BalanceChange> history(String hsmId, int page, int size) {
+    public Views.Page<BalanceChange> history(String hsmId, PageRequest request) {
+        int page = request.page();
+        int size = request.size();
         long total = queryOne("select count(*) from balance_changes where hsm_id = ?", r -> r.getLong(1), hsmId).orElse(0L);
         List<BalanceChange> items = query("select event_id, hsm_id, delta, reason, height from balance_changes where hsm_id = ?"
                 + " order by height, tx_index, event_index limit ? offset ?",
@@ -96,6 +107,32 @@ public class CreditStore {
     public List<Normalization> normalizations() {
         return query("select event_id, height, old_total, new_total, factor from normalizations order by height",
                 r -> new Normalization(r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getString(5)));
+    }
+
+    /** Height of the newest event the supply and ranking fold has taken in (0 before the first). */
+    public long foldedHeight() {
+        return queryOne("select height from fold_cursor where id = 1", r -> r.getLong(1)).orElse(0L);
+    }
+
+    /** Heights in {@code range} where the total supply changed, oldest first, with the total at the end of each. */
+    public Paged<SupplyPoint> supplyHistory(HeightRange range, PageRequest request) {
+        long total = queryOne("select count(*) from supply_states where changed and height between ? and ?", r -> r.getLong(1),
+                range.from(), range.to()).orElse(0L);
+        List<SupplyPoint> items = query("select height, total, accounts, normalized from supply_states"
+                + " where changed and height between ? and ? order by height limit ? offset ?",
+                r -> new SupplyPoint(r.getLong(1), r.getLong(2), r.getLong(3), r.getBoolean(4)),
+                range.from(), range.to(), request.size(), request.offset());
+        return Paged.of(items, request, total);
+    }
+
+    /** HSMs holding credit by balance (highest first, ties by id), with their rank from 1. */
+    public Paged<RankedHsm> ranking(PageRequest request) {
+        long total = queryOne("select count(*) from accounts", r -> r.getLong(1)).orElse(0L);
+        long[] rank = {request.offset()};
+        List<RankedHsm> items = query("select hsm_id, balance, shares from accounts order by balance desc, hsm_id limit ? offset ?",
+                r -> new RankedHsm(++rank[0], r.getString(1), r.getLong(2), r.getBigDecimal(3).toBigInteger().toString()),
+                request.size(), request.offset());
+        return Paged.of(items, request, total);
     }
 
     // --- attribute parsing and JDBC plumbing ---

@@ -2,13 +2,37 @@ package dev.teeledger.credit.service;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
+import dev.teeledger.credit.service.v1.Balance;
+import dev.teeledger.credit.service.v1.BalanceChange;
+import dev.teeledger.credit.service.v1.CreditServiceGrpc;
+import dev.teeledger.credit.service.v1.GetBalanceRequest;
+import dev.teeledger.credit.service.v1.GetHistoryRequest;
+import dev.teeledger.credit.service.v1.GetRankingRequest;
+import dev.teeledger.credit.service.v1.GetSupplyHistoryRequest;
+import dev.teeledger.credit.service.v1.GetSupplyRequest;
+import dev.teeledger.credit.service.v1.HistoryPage;
+import dev.teeledger.credit.service.v1.ListNormalizationsRequest;
+import dev.teeledger.credit.service.v1.NormalizationList;
+import dev.teeledger.credit.service.v1.RankedHsm;
+import dev.teeledger.credit.service.v1.Ranking;
+import dev.teeledger.credit.service.v1.Supply;
+import dev.teeledger.credit.service.v1.SupplyHistory;
+import dev.teeledger.credit.service.v1.SupplyPoint;
 import dev.teeledger.indexer.ChainEvent;
+import dev.teeledger.service.common.GrpcProblems;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.restassured.RestAssured;
+import java.util.concurrent.TimeUnit;
 import dev.teeledger.indexer.EventId;
 import dev.teeledger.indexer.RecordCodec;
 import dev.teeledger.protocol.sig.Ed25519KeyPair;
@@ -144,6 +168,7 @@ class CreditServiceTest {
         // An HSM without an account holds nothing.
         given().get("/api/v1/credit/hsms/" + "cd".repeat(32) + "/balance?verified=true").then().statusCode(200)
                 .body("balance", equalTo(0));
+        given().get("/api/v1/credit/hsms/" + "cd".repeat(32) + "/balance").then().statusCode(200).body("balance", equalTo(0));
     }
 
     @Test
@@ -209,6 +234,69 @@ class CreditServiceTest {
 
     @Test
     @Order(4)
+    void supplyHistoryAndRankingEqualTheChain() {
+        JsonPath supply = given().get("/api/v1/credit/supply?verified=true").then().statusCode(200)
+                .body("source", equalTo("chain-verified")).extract().jsonPath();
+        long cap = ChainAndIndexerResource.CAP;
+        assertThat(supply.getLong("cap")).isEqualTo(cap);
+        assertThat(supply.getLong("trigger_bps")).isEqualTo(11_000);
+        assertThat(supply.getLong("trigger_total")).isEqualTo(cap * 11 / 10);
+        assertThat(supply.getLong("accounts")).isEqualTo(2);
+        long chainTotal = supply.getLong("total");
+        long hv = supply.getLong("height");
+        assertThat(chainTotal).isBetween(cap - 3, cap); // normalized to the cap; a zero burn since may shave a unit
+        given().get("/api/v1/credit/supply").then().statusCode(200).body("source", equalTo("chain"))
+                .body("cap", equalTo((int) cap));
+
+        // The read model's total at the last change at or before hv is the chain's proven total at hv.
+        JsonPath history = await("the read model's supply at " + hv + " equal to the chain's", () -> {
+            JsonPath p = given().get("/api/v1/credit/supply/history?to=" + hv + "&size=100").then().statusCode(200)
+                    .extract().jsonPath();
+            List<Long> totals = p.getList("items.total", Long.class);
+            return !totals.isEmpty() && totals.get(totals.size() - 1) == chainTotal ? p : null;
+        });
+        assertThat(history.getList("items.height", Long.class)).isSorted().doesNotHaveDuplicates()
+                .allMatch(h -> h <= hv);
+        JsonPath n = given().get("/api/v1/credit/normalizations").then().extract().jsonPath();
+        long boundary = n.getLong("items[0].height");
+        List<Long> heights = history.getList("items.height", Long.class);
+        int at = heights.indexOf(boundary);
+        assertThat(at).as("a supply row at the normalization").isNotNegative();
+        assertThat(history.getLong("items[" + at + "].total")).isEqualTo(n.getLong("items[0].new_total"));
+        assertThat(history.getBoolean("items[" + at + "].normalized")).isTrue();
+        // Range and paging over the history.
+        given().get("/api/v1/credit/supply/history?from=" + boundary + "&to=" + boundary).then().statusCode(200)
+                .body("total", equalTo(1)).body("items[0].height", equalTo((int) boundary));
+        given().get("/api/v1/credit/supply/history?to=" + hv + "&size=2&page=1").then().statusCode(200)
+                .body("items.size()", equalTo(2)).body("items[0].height", equalTo(heights.get(2).intValue()));
+
+        // The ranking: A and B with the chain's balances, ordered by balance then id.
+        long a = given().get("/api/v1/credit/hsms/" + hsmA + "/balance?verified=true").then().extract().jsonPath().getLong("balance");
+        long b = given().get("/api/v1/credit/hsms/" + hsmB + "/balance?verified=true").then().extract().jsonPath().getLong("balance");
+        JsonPath ranking = await("the ranking with the chain's balances", () -> {
+            JsonPath p = given().get("/api/v1/credit/ranking?size=100").then().statusCode(200).extract().jsonPath();
+            List<String> ids = p.getList("items.hsm_id");
+            int ia = ids.indexOf(hsmA);
+            int ib = ids.indexOf(hsmB);
+            return ia >= 0 && ib >= 0 && p.getLong("items[" + ia + "].balance") == a && p.getLong("items[" + ib + "].balance") == b
+                    ? p : null;
+        });
+        List<Long> balances = ranking.getList("items.balance", Long.class);
+        List<String> ids = ranking.getList("items.hsm_id");
+        for (int i = 1; i < balances.size(); i++) {
+            assertThat(balances.get(i - 1) > balances.get(i)
+                    || (balances.get(i - 1).equals(balances.get(i)) && ids.get(i - 1).compareTo(ids.get(i)) < 0))
+                    .as("ranking order at %d", i).isTrue();
+        }
+        assertThat(ranking.getList("items.rank", Long.class)).isEqualTo(
+                java.util.stream.LongStream.rangeClosed(1, balances.size()).boxed().toList());
+        assertThat(ids.indexOf(hsmB)).isLessThan(ids.indexOf(hsmA)); // B holds ~8x A's credit
+        given().get("/api/v1/credit/ranking?size=1&page=1").then().statusCode(200).body("items[0].rank", equalTo(2))
+                .body("items[0].hsm_id", equalTo(ids.get(1))).body("size", equalTo(1));
+    }
+
+    @Test
+    @Order(5)
     void ignoresRedeliveredEventsAndSkipsMalformedRecords() throws Exception {
         String id = "7e".repeat(32);
         ChainEvent good = event(20_000_000, "credit.balance_changed", "hsm", id, "delta", "-25",
@@ -244,12 +332,29 @@ class CreditServiceTest {
                 Arguments.of("GET", "/api/v1/credit/hsms/" + ok, 404),
                 Arguments.of("GET", "/api/v1/credit/no-such-thing", 404),
                 Arguments.of("DELETE", "/api/v1/credit/normalizations", 405),
-                Arguments.of("POST", "/api/v1/credit/hsms/" + ok + "/history", 405));
+                Arguments.of("POST", "/api/v1/credit/hsms/" + ok + "/history", 405),
+                Arguments.of("GET", "/api/v1/credit/hsms/" + ok + "/history?page=21474837", 400),
+                Arguments.of("GET", "/api/v1/credit/hsms/" + ok + "/balance?verified=on", 400),
+                Arguments.of("GET", "/api/v1/credit/hsms/" + ok + "/balance?verified=TRUE", 400),
+                Arguments.of("DELETE", "/api/v1/credit/hsms/" + ok + "/balance", 405),
+                Arguments.of("GET", "/api/v1/credit/supply?verified=1", 400),
+                Arguments.of("POST", "/api/v1/credit/supply", 405),
+                Arguments.of("GET", "/api/v1/credit/supply/future", 404),
+                Arguments.of("GET", "/api/v1/credit/supply/history?from=9&to=3", 400),
+                Arguments.of("GET", "/api/v1/credit/supply/history?from=-1", 400),
+                Arguments.of("GET", "/api/v1/credit/supply/history?to=tomorrow", 400),
+                Arguments.of("GET", "/api/v1/credit/supply/history?from=1.5", 400),
+                Arguments.of("GET", "/api/v1/credit/supply/history?size=0", 400),
+                Arguments.of("GET", "/api/v1/credit/supply/history?page=x", 400),
+                Arguments.of("GET", "/api/v1/credit/ranking?size=101", 400),
+                Arguments.of("GET", "/api/v1/credit/ranking?page=-5", 400),
+                Arguments.of("GET", "/api/v1/credit/ranking?size=1.5", 400),
+                Arguments.of("PUT", "/api/v1/credit/ranking", 405));
     }
 
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @MethodSource("malformedRequests")
-    @Order(5)
+    @Order(6)
     void malformedRequestsGetA4xxProblem(String method, String path, int status) {
         given().request(method, path).then().statusCode(status).contentType("application/problem+json")
                 .body("status", equalTo(status)).body("type", startsWith("urn:teeledger:problem:"))
@@ -257,7 +362,74 @@ class CreditServiceTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
+    void grpcServesTheSameCreditApiOnTheHttpPort() throws Exception {
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", RestAssured.port).usePlaintext().build();
+        try {
+            CreditServiceGrpc.CreditServiceBlockingStub grpc = CreditServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(60, TimeUnit.SECONDS);
+            Balance verified = grpc.getBalance(GetBalanceRequest.newBuilder().setHsmId(hsmA).setVerified(true).build());
+            JsonPath rest = given().get("/api/v1/credit/hsms/" + hsmA + "/balance?verified=true").then().extract().jsonPath();
+            assertThat(verified.getSource()).isEqualTo("chain-verified");
+            assertThat(verified.getBalance()).isEqualTo(rest.getLong("balance"));
+            assertThat(verified.getShares()).isEqualTo(rest.getString("shares"));
+            assertThat(grpc.getBalance(GetBalanceRequest.newBuilder().setHsmId("cd".repeat(32)).build()).getBalance()).isZero();
+
+            HistoryPage history = grpc.getHistory(GetHistoryRequest.newBuilder().setHsmId("5a".repeat(32)).setSize(5).setPage(2).build());
+            assertThat(history.getTotal()).isEqualTo(REPORTS_A);
+            assertThat(history.getItemsList()).extracting(BalanceChange::getDelta).containsExactly(110L, 111L);
+            assertThat(grpc.getHistory(GetHistoryRequest.newBuilder().setHsmId("5a".repeat(32)).build()).getSize()).isEqualTo(20);
+
+            NormalizationList norms = grpc.listNormalizations(ListNormalizationsRequest.getDefaultInstance());
+            assertThat(norms.getItemsCount()).isEqualTo(1);
+            assertThat(norms.getItems(0).getNewTotal()).isBetween(ChainAndIndexerResource.CAP - 1, ChainAndIndexerResource.CAP);
+
+            Supply supply = grpc.getSupply(GetSupplyRequest.newBuilder().setVerified(true).build());
+            assertThat(supply.getSource()).isEqualTo("chain-verified");
+            assertThat(supply.getCap()).isEqualTo(ChainAndIndexerResource.CAP);
+            assertThat(supply.getTriggerTotal()).isEqualTo(ChainAndIndexerResource.CAP * 11 / 10);
+            SupplyHistory sh = grpc.getSupplyHistory(GetSupplyHistoryRequest.newBuilder().setFrom(norms.getItems(0).getHeight())
+                    .setTo(norms.getItems(0).getHeight()).build());
+            assertThat(sh.getItemsList()).extracting(SupplyPoint::getTotal).containsExactly(norms.getItems(0).getNewTotal());
+
+            Ranking ranking = grpc.getRanking(GetRankingRequest.newBuilder().setSize(100).build());
+            JsonPath restRanking = given().get("/api/v1/credit/ranking?size=100").then().extract().jsonPath();
+            assertThat(ranking.getItemsList()).extracting(RankedHsm::getHsmId).isEqualTo(restRanking.getList("items.hsm_id"));
+            assertThat(ranking.getItemsList()).extracting(RankedHsm::getBalance)
+                    .isEqualTo(restRanking.getList("items.balance", Long.class));
+
+            String ok = "ab".repeat(32);
+            assertStatus(() -> grpc.getBalance(GetBalanceRequest.newBuilder().setHsmId("xyz").build()), Status.Code.INVALID_ARGUMENT,
+                    "bad-id");
+            assertStatus(() -> grpc.getBalance(GetBalanceRequest.getDefaultInstance()), Status.Code.INVALID_ARGUMENT, "bad-id");
+            assertStatus(() -> grpc.getHistory(GetHistoryRequest.newBuilder().setHsmId(ok).setPage(-1).build()),
+                    Status.Code.INVALID_ARGUMENT, "bad-paging");
+            assertStatus(() -> grpc.getHistory(GetHistoryRequest.newBuilder().setHsmId(ok).setSize(101).build()),
+                    Status.Code.INVALID_ARGUMENT, "bad-paging");
+            assertStatus(() -> grpc.getHistory(GetHistoryRequest.newBuilder().setHsmId(ok + "0").build()),
+                    Status.Code.INVALID_ARGUMENT, "bad-id");
+            assertStatus(() -> grpc.getSupplyHistory(GetSupplyHistoryRequest.newBuilder().setFrom(9).setTo(3).build()),
+                    Status.Code.INVALID_ARGUMENT, "bad-range");
+            assertStatus(() -> grpc.getSupplyHistory(GetSupplyHistoryRequest.newBuilder().setFrom(-1).build()),
+                    Status.Code.INVALID_ARGUMENT, "bad-range");
+            assertStatus(() -> grpc.getRanking(GetRankingRequest.newBuilder().setSize(-3).build()), Status.Code.INVALID_ARGUMENT,
+                    "bad-paging");
+            assertStatus(() -> grpc.getRanking(GetRankingRequest.newBuilder().setPage(Long.MAX_VALUE).build()),
+                    Status.Code.INVALID_ARGUMENT, "bad-paging");
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void assertStatus(Runnable call, Status.Code code, String problemType) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).as(e.toString()).isEqualTo(code);
+            assertThat(e.getTrailers().get(GrpcProblems.PROBLEM_TYPE)).isEqualTo(problemType);
+        });
+    }
+
+    @Test
+    @Order(8)
     void exposesHealthMetricsAndOpenApi() {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.name", org.hamcrest.Matchers.hasItem("chain"));
@@ -265,7 +437,8 @@ class CreditServiceTest {
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("teeledger_credit_events_total{result=\"applied\"}"));
         given().get("/q/openapi?format=json").then().statusCode(200)
-                .body(containsString("/api/v1/credit/hsms/{id}/history"));
+                .body(containsString("/api/v1/credit/hsms/{id}/history")).body(containsString("/api/v1/credit/supply/history"))
+                .body(containsString("/api/v1/credit/ranking"));
     }
 
     // --- helpers ---

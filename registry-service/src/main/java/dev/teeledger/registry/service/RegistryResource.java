@@ -6,14 +6,16 @@ import dev.teeledger.registry.service.Views.Listing;
 import dev.teeledger.registry.service.Views.Manufacturer;
 import dev.teeledger.registry.service.Views.Page;
 import dev.teeledger.service.common.Ids;
+import dev.teeledger.service.common.PageRequest;
 import dev.teeledger.service.common.ProblemException;
+import dev.teeledger.service.common.QueryParams;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -23,15 +25,15 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
  * The registry read endpoints ({@code /api/v1/manufacturers}, {@code /hsms}, {@code /firmware}).
  * Lists come from the read model; a single item comes from the read model, or with
  * {@code ?verified=true} from the chain through {@link VerifiedReads}. Query parameters are
- * taken as strings and validated here, so that a malformed value is a 400 problem rather than
+ * taken as strings and validated with service-common's {@link PageRequest} and
+ * {@link QueryParams}, so that a malformed value is a 400 problem rather than
  * the JAX-RS default 404.
  */
 @Path("/api/v1")
+@Singleton
 @Produces(MediaType.APPLICATION_JSON)
 public class RegistryResource {
-    static final int MAX_PAGE_SIZE = 100;
-    static final int DEFAULT_PAGE_SIZE = 20;
-    private static final Set<String> STATES = Set.of("PENDING", "ACTIVE", "SUSPENDED", "REVOKED");
+    static final Set<String> STATES = Set.of("PENDING", "ACTIVE", "SUSPENDED", "REVOKED");
 
     private final ReadModelStore store;
     private final VerifiedReads chain;
@@ -65,18 +67,10 @@ public class RegistryResource {
             @Parameter(description = "manufacturer id (64 hex digits)") @QueryParam("manufacturer") String manufacturer,
             @Parameter(description = "page number from 0") @QueryParam("page") String page,
             @Parameter(description = "page size 1-100, default 20") @QueryParam("size") String size) {
-        String st = null;
-        if (state != null) {
-            st = state.toUpperCase(Locale.ROOT);
-            if (!STATES.contains(st)) {
-                throw ProblemException.badRequest("bad-filter", "state must be one of " + STATES.stream().sorted().toList()
-                        + ", got '" + Ids.abbreviate(state) + "'");
-            }
-        }
+        String st = QueryParams.enumFilter("state", state, STATES);
         String mfr = manufacturer == null ? null : Ids.hex64("manufacturer", manufacturer);
-        int p = intParam("page", page, 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE);
-        int s = intParam("size", size, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
-        return store.hsms(st, mfr, p, s);
+        PageRequest p = PageRequest.parse(page, size);
+        return store.hsms(st, mfr, p.page(), p.size());
     }
 
     @GET
@@ -105,28 +99,6 @@ public class RegistryResource {
     }
 
     private static boolean verified(String value) {
-        if (value == null || value.equals("false")) {
-            return false;
-        }
-        if (value.equals("true")) {
-            return true;
-        }
-        throw ProblemException.badRequest("bad-parameter", "verified must be true or false, got '" + Ids.abbreviate(value) + "'");
-    }
-
-    private static int intParam(String name, String value, int dflt, int min, int max) {
-        if (value == null) {
-            return dflt;
-        }
-        try {
-            int v = Integer.parseInt(value);
-            if (v >= min && v <= max) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the problem below
-        }
-        throw ProblemException.badRequest("bad-paging", name + " must be an integer from " + min + " to " + max
-                + ", got '" + Ids.abbreviate(value) + "'");
+        return QueryParams.verified(value);
     }
 }

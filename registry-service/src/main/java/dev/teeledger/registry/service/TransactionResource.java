@@ -17,6 +17,7 @@ import dev.teeledger.service.common.ChainSettings;
 import dev.teeledger.service.common.Ids;
 import dev.teeledger.service.common.ProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -49,6 +50,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  * {@code unavailable}.
  */
 @Path("/api/v1/transactions")
+@Singleton
 @Produces(MediaType.APPLICATION_JSON)
 public class TransactionResource {
     static final String PENDING = "PENDING";
@@ -95,6 +97,16 @@ public class TransactionResource {
     }
 
     private Response submit(byte[] raw) {
+        Submission s = accept(raw);
+        return Response.accepted(s).location(URI.create("/api/v1/transactions/" + s.hash())).build();
+    }
+
+    /**
+     * Validates, checks signatures, broadcasts and tracks one transaction: the REST and gRPC
+     * ({@link RegistryGrpcService}) submissions share it. Answers the tracking state (an already
+     * known, not rejected transaction is not broadcast again); refusals are problems.
+     */
+    public Submission accept(byte[] raw) {
         if (raw.length == 0) {
             throw count("unknown", "malformed", ProblemException.badRequest("malformed-transaction", "the transaction is empty"));
         }
@@ -113,11 +125,10 @@ public class TransactionResource {
             }
         }
         String hash = UPPER_HEX.formatHex(tx.hash());
-        URI location = URI.create("/api/v1/transactions/" + hash);
         Optional<Submission> known = store.submission(hash);
         if (known.isPresent() && !known.get().status().equals(REJECTED)) {
             count(type, "duplicate", null);
-            return Response.accepted(known.get()).location(location).build();
+            return known.get();
         }
         BroadcastResult result;
         try {
@@ -139,7 +150,7 @@ public class TransactionResource {
         Submission pending = new Submission(hash, type, PENDING, null, null, null, null);
         store.saveSubmission(pending);
         count(type, "accepted", null);
-        return Response.accepted(pending).location(location).build();
+        return pending;
     }
 
     @GET

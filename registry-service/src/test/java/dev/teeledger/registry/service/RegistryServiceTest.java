@@ -2,6 +2,7 @@ package dev.teeledger.registry.service;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
@@ -16,7 +17,27 @@ import dev.teeledger.protocol.tx.v1.ManufacturerAdd;
 import dev.teeledger.protocol.tx.v1.ParamChange;
 import dev.teeledger.protocol.tx.v1.ParamValue;
 import dev.teeledger.protocol.tx.v1.TxType;
+import dev.teeledger.registry.service.v1.Firmware;
+import dev.teeledger.registry.service.v1.GetRequest;
+import dev.teeledger.registry.service.v1.GetTransactionRequest;
+import dev.teeledger.registry.service.v1.Hsm;
+import dev.teeledger.registry.service.v1.HsmPage;
+import dev.teeledger.registry.service.v1.ListFirmwareRequest;
+import dev.teeledger.registry.service.v1.ListHsmsRequest;
+import dev.teeledger.registry.service.v1.ListManufacturersRequest;
+import dev.teeledger.registry.service.v1.Manufacturer;
+import dev.teeledger.registry.service.v1.ManufacturerList;
+import dev.teeledger.registry.service.v1.RegistryServiceGrpc;
+import dev.teeledger.registry.service.v1.Submission;
+import dev.teeledger.registry.service.v1.SubmitTransactionRequest;
+import dev.teeledger.service.common.GrpcProblems;
 import dev.teeledger.testkit.cometbft.LocalChain;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.restassured.RestAssured;
+import java.util.concurrent.TimeUnit;
 import dev.teeledger.testkit.fixtures.TestManufacturerCa;
 import dev.teeledger.testkit.postgres.PostgresTestResource;
 import dev.teeledger.testkit.services.ChainAndIndexerResource;
@@ -257,7 +278,10 @@ class RegistryServiceTest {
                 Arguments.of("POST", "/api/v1/transactions", "application/json", "{\"tx\": \"AAAA\"}", 400),
                 Arguments.of("POST", "/api/v1/transactions", "application/octet-stream", "", 400),
                 Arguments.of("POST", "/api/v1/transactions", "application/octet-stream", "random garbage bytes", 400),
-                Arguments.of("POST", "/api/v1/transactions", "text/plain", "hello", 415));
+                Arguments.of("POST", "/api/v1/transactions", "text/plain", "hello", 415),
+                // Above quarkus.http.limits.max-body-size (256K): refused before the body is read.
+                Arguments.of("POST", "/api/v1/transactions", "application/octet-stream", "x".repeat(256 * 1024 + 1), 413),
+                Arguments.of("POST", "/api/v1/transactions", "application/json", "{\"tx\":\"" + "A".repeat(300_000) + "\"}", 413));
     }
 
     @ParameterizedTest(name = "{0} {1} [{2}] -> {4}")
@@ -356,6 +380,91 @@ class RegistryServiceTest {
         await("the good record after two bad ones", () -> given().get("/api/v1/hsms/" + id).statusCode() == 200 ? true : null);
         given().get("/api/v1/hsms/" + id).then().body("joined_height", equalTo(20_000_001));
         assertThat(counter("teeledger_registry_events_total{result=\"malformed\"}")).isEqualTo(malformedBefore + 2);
+    }
+
+    @Test
+    @Order(11)
+    void grpcServesTheSameRegistryOnTheHttpPort() throws Exception {
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", RestAssured.port).usePlaintext().build();
+        try {
+            RegistryServiceGrpc.RegistryServiceBlockingStub grpc = RegistryServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(60, TimeUnit.SECONDS);
+            // Reads agree with REST.
+            ManufacturerList mfrs = grpc.listManufacturers(ListManufacturersRequest.getDefaultInstance());
+            assertThat(mfrs.getItemsList()).extracting(Manufacturer::getId).contains(manufacturerId);
+            Manufacturer m = grpc.getManufacturer(GetRequest.newBuilder().setId(manufacturerId.toUpperCase()).build());
+            assertThat(m.getName()).isEqualTo("Service maker");
+            assertThat(m.getSource()).isEqualTo("read-model");
+            Manufacturer mv = grpc.getManufacturer(GetRequest.newBuilder().setId(manufacturerId).setVerified(true).build());
+            assertThat(mv.getSource()).isEqualTo("chain");
+            assertThat(mv.getVerifiedHeight()).isPositive();
+            HsmPage page = grpc.listHsms(ListHsmsRequest.newBuilder().setManufacturer(MFR_A).setSize(5).setPage(1).build());
+            JsonPath rest = given().get("/api/v1/hsms?manufacturer=" + MFR_A + "&size=5&page=1").then().extract().jsonPath();
+            assertThat(page.getItemsList()).extracting(Hsm::getId).isEqualTo(rest.getList("items.id"));
+            assertThat(page.getTotal()).isEqualTo(rest.getLong("total"));
+            assertThat(page.getSize()).isEqualTo(5);
+            assertThat(grpc.listHsms(ListHsmsRequest.newBuilder().setState("active").build()).getItemsList())
+                    .allMatch(h -> h.getState().equals("ACTIVE"));
+            Hsm one = grpc.getHsm(GetRequest.newBuilder().setId(page.getItems(0).getId()).build());
+            assertThat(one.getManufacturerId()).isEqualTo(MFR_A);
+            assertThat(grpc.listFirmware(ListFirmwareRequest.getDefaultInstance()).getItemsList()).extracting(Firmware::getSha256)
+                    .contains(firmwareSha);
+
+            // A transaction submitted over gRPC is tracked to COMMITTED and lands in the read model.
+            TestManufacturerCa ca = TestManufacturerCa.create("gRPC CA");
+            byte[] tx = gov(TxType.TX_TYPE_MANUFACTURER_ADD, ManufacturerAdd.newBuilder().setName("gRPC maker")
+                    .setRootCertificate(ByteString.copyFrom(ca.rootCertificate())).build());
+            Submission sub = grpc.submitTransaction(SubmitTransactionRequest.newBuilder().setTx(ByteString.copyFrom(tx)).build());
+            assertThat(sub.getStatus()).isEqualTo("PENDING");
+            assertThat(sub.getType()).isEqualTo("manufacturer_add");
+            Submission done = await("gRPC-submitted tx committed", () -> {
+                Submission s = grpc.getTransaction(GetTransactionRequest.newBuilder().setHash(sub.getHash()).build());
+                return s.getStatus().equals("COMMITTED") ? s : null;
+            });
+            assertThat(done.getHasCode()).isTrue();
+            assertThat(done.getCode()).isZero();
+            assertThat(done.getHeight()).isPositive();
+            await("gRPC maker in the read model", () -> grpc.listManufacturers(ListManufacturersRequest.getDefaultInstance())
+                    .getItemsList().stream().anyMatch(x -> x.getName().equals("gRPC maker")) ? true : null);
+
+            // Bad arguments and unknown ids get the mapped status codes, with the problem type as a trailer.
+            String ok = "ab".repeat(32);
+            assertStatus(() -> grpc.getManufacturer(GetRequest.newBuilder().setId("xyz").build()), Status.Code.INVALID_ARGUMENT, "bad-id");
+            assertStatus(() -> grpc.getManufacturer(GetRequest.newBuilder().setId(ok).build()), Status.Code.NOT_FOUND, "not-found");
+            assertStatus(() -> grpc.getHsm(GetRequest.newBuilder().build()), Status.Code.INVALID_ARGUMENT, "bad-id");
+            assertStatus(() -> grpc.getHsm(GetRequest.newBuilder().setId(ok).setVerified(true).build()), Status.Code.NOT_FOUND,
+                    "not-found");
+            assertStatus(() -> grpc.listHsms(ListHsmsRequest.newBuilder().setSize(101).build()), Status.Code.INVALID_ARGUMENT,
+                    "bad-paging");
+            assertStatus(() -> grpc.listHsms(ListHsmsRequest.newBuilder().setPage(-1).build()), Status.Code.INVALID_ARGUMENT,
+                    "bad-paging");
+            assertStatus(() -> grpc.listHsms(ListHsmsRequest.newBuilder().setState("BROKEN").build()), Status.Code.INVALID_ARGUMENT,
+                    "bad-filter");
+            assertStatus(() -> grpc.listHsms(ListHsmsRequest.newBuilder().setManufacturer("acme").build()),
+                    Status.Code.INVALID_ARGUMENT, "bad-id");
+            assertStatus(() -> grpc.submitTransaction(SubmitTransactionRequest.getDefaultInstance()), Status.Code.INVALID_ARGUMENT,
+                    "malformed-transaction");
+            assertStatus(() -> grpc.submitTransaction(SubmitTransactionRequest.newBuilder()
+                    .setTx(ByteString.copyFromUtf8("random garbage bytes")).build()), Status.Code.INVALID_ARGUMENT, "malformed-transaction");
+            byte[] forged = TxBuilder.forChain("another-chain").type(TxType.TX_TYPE_GOV_PARAM_CHANGE)
+                    .payload(ParamChange.newBuilder().addChanges(ParamValue.newBuilder().setName("tx.max_signers").setValue("10")).build())
+                    .nonce(nonce).signers(ChainAndIndexerResource.GOV.first(2)).build();
+            assertStatus(() -> grpc.submitTransaction(SubmitTransactionRequest.newBuilder().setTx(ByteString.copyFrom(forged)).build()),
+                    Status.Code.FAILED_PRECONDITION, "invalid-signature");
+            assertStatus(() -> grpc.getTransaction(GetTransactionRequest.newBuilder().setHash("nothex").build()),
+                    Status.Code.INVALID_ARGUMENT, "bad-id");
+            assertStatus(() -> grpc.getTransaction(GetTransactionRequest.newBuilder().setHash(ok).build()), Status.Code.NOT_FOUND,
+                    "not-found");
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void assertStatus(Runnable call, Status.Code code, String problemType) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).as(e.toString()).isEqualTo(code);
+            assertThat(e.getTrailers().get(GrpcProblems.PROBLEM_TYPE)).isEqualTo(problemType);
+        });
     }
 
     // --- helpers ---
