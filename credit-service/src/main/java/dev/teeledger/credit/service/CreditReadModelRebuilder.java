@@ -22,8 +22,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class CreditReadModelRebuilder {
-    /** The tables derived from the credit topic, emptied by a rebuild. */
-    public static final List<String> TABLES = List.of("balance_changes", "normalizations", "processed_events");
+    /**
+     * The tables derived from the credit topic, emptied by a rebuild: the history, and the supply
+     * and ranking fold with its cursor ({@link SupplyProjector} writes the cursor row again).
+     */
+    public static final List<String> TABLES = List.of("balance_changes", "normalizations", "processed_events",
+            "accounts", "account_log", "supply_states", "fold_cursor");
 
     private final CreditStore store;
     private final DataSource db;

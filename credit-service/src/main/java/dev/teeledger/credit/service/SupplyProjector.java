@@ -33,6 +33,11 @@ import org.jboss.logging.Logger;
  * consumer is one ordered blocking channel.
  */
 final class SupplyProjector {
+    /** An upsert, so a rebuild that truncated {@code fold_cursor} starts from {@link Position#START}. */
+    private static final String SET_CURSOR = "insert into fold_cursor (id, height, tx_order, event_index) values (1, ?, ?, ?)"
+            + " on conflict (id) do update set height = excluded.height, tx_order = excluded.tx_order,"
+            + " event_index = excluded.event_index";
+
     private static final Logger LOG = Logger.getLogger(SupplyProjector.class);
     /** Sort position of block events: after every transaction's events (EventId order). */
     static final int BLOCK_ORDER = Integer.MAX_VALUE;
@@ -98,7 +103,7 @@ final class SupplyProjector {
                     st.accounts(), normalizedHere, st.total() != totalBefore);
             cursor = e.pos();
         }
-        Sql.update(c, "update fold_cursor set height = ?, tx_order = ?, event_index = ? where id = 1",
+        Sql.update(c, SET_CURSOR,
                 cursor.height(), cursor.txOrder(), cursor.eventIndex());
     }
 
@@ -203,7 +208,7 @@ final class SupplyProjector {
         if (indexUndone) {
             rescaleAll(c, st.index());
         }
-        Sql.update(c, "update fold_cursor set height = ?, tx_order = ?, event_index = ? where id = 1",
+        Sql.update(c, SET_CURSOR,
                 height - 1, BLOCK_ORDER, Integer.MAX_VALUE);
     }
 
