@@ -1,6 +1,7 @@
 package dev.teeledger.cli;
 
 import dev.teeledger.cli.gov.GovCommand;
+import dev.teeledger.cli.hsm.HsmCommand;
 import dev.teeledger.cli.keys.KeysCommand;
 import dev.teeledger.cli.show.ShowCommand;
 import picocli.CommandLine;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "teeledger", mixinStandardHelpOptions = true, version = "teeledger 0.1.0",
         description = "Keys, governance proposals and (verified) reads for a TEE Ledger chain.",
-        subcommands = {KeysCommand.class, GovCommand.class, ShowCommand.class})
+        subcommands = {KeysCommand.class, GovCommand.class, HsmCommand.class, ShowCommand.class})
 public final class TeeLedgerCli implements Runnable {
 
     @CommandLine.Spec
@@ -21,7 +22,7 @@ public final class TeeLedgerCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "choose a subcommand: keys, gov or show");
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a subcommand: keys, gov, hsm or show");
     }
 
     /** A command line wired the way {@link #main} runs it; tests call {@code execute} on it. */
