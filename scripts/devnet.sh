@@ -236,7 +236,7 @@ EOF
     local uuid  # a Kafka cluster id: 16 random bytes, base64url without padding
     uuid=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
     say "formatting Kafka storage (cluster $uuid)"
-    "$(java_bin)" -Xmx128m -cp "$cp" kafka.tools.StorageTool format -t "$uuid" -c "$kdir/server.properties" \
+    "$(java_bin)" -Xmx128m -cp "$cp" kafka.tools.StorageTool format --cluster-id="$uuid" -c "$kdir/server.properties" \
       >>"$DIR/logs/kafka.log" 2>&1 || die "Kafka storage format failed; see $DIR/logs/kafka.log"
   fi
   # shellcheck disable=SC2086
@@ -410,8 +410,7 @@ prepare() {
   local f=$1 nonce=$2 kind=$3; shift 3
   cli gov propose "$kind" --chain-id "$CHAIN_ID" --nonce "$nonce" --signer "$(gov_pub 1)" --signer "$(gov_pub 2)" \
     "$@" --out "$f" >/dev/null
-  cli gov sign "$f" --key "$DIR/governance/gov1.pem" >/dev/null
-  cli gov sign "$f" --key "$DIR/governance/gov2.pem" >/dev/null
+  cli gov sign "$f" --key "$DIR/governance/gov1.pem" --key "$DIR/governance/gov2.pem" >/dev/null
 }
 
 # gov_batch NAME: runs the queued proposals (GOV_QUEUE, one "KIND ARGS..." per element) with
@@ -460,13 +459,18 @@ wait_sidecar() {
 bootstrap_governance() {
   [ -f "$DIR/bootstrap.done" ] && return
   local h from i
-  if [ ! -f "$DIR/bootstrap.registry" ]; then
+  if [ ! -f "$DIR/bootstrap.firmware" ]; then
     # A window must start ahead of the including block (the mempool re-check evicts one already started).
-    h=$(height); from=$((h + ${DEVNET_FIRMWARE_LEAD_BLOCKS:-30})); echo "$from" > "$DIR/firmware/valid_from"
-    say "governance: approving firmware hsm-fw 1.0 and policy 1 from height $from; registering manufacturer CAs"
+    h=$(height); from=$((h + ${DEVNET_FIRMWARE_LEAD_BLOCKS:-40})); echo "$from" > "$DIR/firmware/valid_from"
+    say "governance: approving firmware hsm-fw 1.0 and policy 1 from height $from"
     GOV_QUEUE=("firmware-approve --component hsm-fw --version 1.0 --sha256 $(sha256sum "$DIR/firmware/hsm-fw-1.0.bin" | cut -c1-64) --from $from"
-               "firmware-approve --component policy --version 1 --sha256 $(sha256sum "$DIR/firmware/policy-1.wasm" | cut -c1-64) --from $from"
-               "manufacturer-add --name devnet-alpha --root $(ca_der alpha root) --intermediate $(ca_der alpha intermediate)")
+               "firmware-approve --component policy --version 1 --sha256 $(sha256sum "$DIR/firmware/policy-1.wasm" | cut -c1-64) --from $from")
+    gov_batch firmware
+    touch "$DIR/bootstrap.firmware"
+  fi
+  if [ ! -f "$DIR/bootstrap.registry" ]; then
+    say "governance: registering manufacturer CAs"
+    GOV_QUEUE=("manufacturer-add --name devnet-alpha --root $(ca_der alpha root) --intermediate $(ca_der alpha intermediate)")
     if [ "$HSMS" -gt 4 ]; then
       GOV_QUEUE+=("manufacturer-add --name devnet-beta --root $(ca_der beta root) --intermediate $(ca_der beta intermediate)")
     fi
@@ -480,6 +484,10 @@ bootstrap_governance() {
   local pids=()
   for i in "${first[@]}"; do join_hsm "$i" & pids+=($!); done
   for p in "${pids[@]}"; do wait "$p" || die "a join failed"; done
+  # Bootstrap once the firmware window is open: an ACTIVE HSM's periodic round before it would
+  # find its firmware unapproved and suspend it.
+  wait_for "the firmware window to open (height $(cat "$DIR/firmware/valid_from"))" 240 cometbft "$DIR/logs/cometbft.log" \
+    chain_at_least "$(cat "$DIR/firmware/valid_from")"
   if [ ! -f "$DIR/bootstrap.verifiers" ]; then
     say "governance: bootstrapping hsm${first[*]} as the first verifiers"
     for i in "${first[@]}"; do
@@ -489,8 +497,6 @@ bootstrap_governance() {
     touch "$DIR/bootstrap.verifiers"
   fi
   if [ "$HSMS" -gt 4 ]; then
-    wait_for "the firmware window to open (height $(cat "$DIR/firmware/valid_from"))" 180 cometbft "$DIR/logs/cometbft.log" \
-      chain_at_least "$(cat "$DIR/firmware/valid_from")"
     for i in $(seq 4 $((HSMS - 1))); do wait_sidecar "$i"; join_hsm "$i"; done
   fi
   touch "$DIR/bootstrap.done"
@@ -557,16 +563,17 @@ cmd_up() {
   say "starting processes"
   start_chain
   start_postgres
-  start_kafka
   for i in $(hsm_indices); do start_hsm "$i"; done
+  start_kafka
   wait_for "the first blocks" 180 cometbft "$DIR/logs/cometbft.log" chain_at_least 2
   alive app || die "abci-app exited; see $DIR/logs/app.log"
   say "chain at height $(height)"
-  for i in $(hsm_indices); do start_agent "$i"; done
   wait_for "Kafka on port $KAFKA_PORT" 120 kafka "$DIR/logs/kafka.log" port_open "$KAFKA_PORT"
   start_indexer
   wait_for "PostgreSQL on port $PG_PORT" 120 postgres "$DIR/logs/postgres.log" grep -q '^READY' "$DIR/logs/postgres.log"
   start_services
+  # An agent starts once its own sidecar is ready (its init reads the identity, with bounded retries).
+  for i in $(hsm_indices); do wait_sidecar "$i"; start_agent "$i"; done
   bootstrap_governance
   for n in registry credit; do
     local port=$REGISTRY_PORT; [ "$n" = credit ] && port=$CREDIT_PORT

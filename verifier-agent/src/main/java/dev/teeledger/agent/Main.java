@@ -50,7 +50,14 @@ public final class Main {
                 served.close();
             }
         }));
-        agent.run();
+        try {
+            agent.run();
+        } finally {
+            // The HTTP server's thread would keep a failed agent's JVM alive and its /metrics answering.
+            if (served != null) {
+                served.close();
+            }
+        }
     }
 
     /**
