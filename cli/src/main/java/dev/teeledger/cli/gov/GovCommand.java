@@ -94,13 +94,16 @@ public final class GovCommand {
         @Parameters(index = "0", description = "proposal file")
         Path file;
 
-        @Option(names = "--key", required = true, description = "key file (JSON from `keys generate`, or an Ed25519 PKCS#8 PEM)")
-        Path key;
+        @Option(names = "--key", required = true, description = "key file (JSON from `keys generate`, or an Ed25519 PKCS#8 PEM); "
+                + "repeat to sign with several keys held on this machine (a devnet)")
+        List<Path> keys;
 
         @Override
         public void run() {
             Proposal p = Proposal.read(file);
-            p.sign(KeyFile.read(key).signer());
+            for (Path key : keys) {
+                p.sign(KeyFile.read(key).signer());
+            }
             p.write(file);
             spec.commandLine().getOut().printf("signed %s; %d signature(s) missing%n", file, p.missing().size());
         }
