@@ -82,19 +82,35 @@ start() {
   say "started $name (pid $!)"
 }
 
-stop_one() {
-  local name=$1 f pid
-  f=$(pidfile "$name")
-  [ -f "$f" ] || return 0
-  pid=$(cat "$f")
-  if ours "$pid"; then
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 60); do ours "$pid" || break; sleep 0.25; done
-    if ours "$pid"; then kill -9 "$pid" 2>/dev/null || true; sleep 0.5; fi
-    say "stopped $name (pid $pid)"
-  fi
-  rm -f "$f"
+# stop_group NAME...: SIGTERM to every named process at once, then waits (15 s) for all of
+# them; survivors get SIGKILL. Groups are stopped in dependency order by `down`.
+stop_group() {
+  local name f pid pids=() names=()
+  for name in "$@"; do
+    f=$(pidfile "$name")
+    [ -f "$f" ] || continue
+    pid=$(cat "$f")
+    if ours "$pid"; then kill "$pid" 2>/dev/null || true; pids+=("$pid"); names+=("$name"); fi
+  done
+  local i left
+  for _ in $(seq 1 60); do
+    left=0
+    for pid in "${pids[@]}"; do ours "$pid" && left=1; done
+    [ $left = 0 ] && break
+    sleep 0.25
+  done
+  for i in "${!pids[@]}"; do
+    if ours "${pids[$i]}"; then kill -9 "${pids[$i]}" 2>/dev/null || true; say "killed ${names[$i]} (pid ${pids[$i]}, SIGKILL)"
+    else say "stopped ${names[$i]} (pid ${pids[$i]})"; fi
+  done
+  for name in "$@"; do
+    f=$(pidfile "$name")
+    if [ -f "$f" ] && ! ours "$(cat "$f")"; then rm -f "$f"; fi
+  done
+  return 0
 }
+
+stop_one() { stop_group "$1"; }
 
 java_bin() { echo "${JAVA_HOME:+$JAVA_HOME/bin/}java"; }
 
@@ -537,14 +553,21 @@ EOT
 EOT
 }
 
-all_names() {
-  local i
-  for i in $(hsm_indices); do echo "hsm$i-agent"; done
-  echo attestation credit registry indexer
-  for i in $(hsm_indices); do echo "hsm$i-sidecar"; done
-  echo kafka postgres cometbft app
-  for i in $(hsm_indices); do echo "hsm$i-swtpm"; done
+# Stop order: agents, services and indexer, sidecars, Kafka and PostgreSQL, CometBFT, app, swtpms.
+name_groups() {
+  local i a="" s=""
+  for i in $(hsm_indices); do a="$a hsm$i-agent"; s="$s hsm$i-sidecar"; done
+  echo "$a"
+  echo "attestation credit registry indexer"
+  echo "$s"
+  echo "kafka postgres"
+  echo "cometbft"
+  echo "app"
+  s=""; for i in $(hsm_indices); do s="$s hsm$i-swtpm"; done
+  echo "$s"
 }
+
+all_names() { name_groups | tr ' ' '\n' | grep -v '^$'; }
 
 cmd_up() {
   local t0=$SECONDS no_build=${DEVNET_SKIP_BUILD:-0}
@@ -593,8 +616,11 @@ cmd_up() {
 
 cmd_down() {
   [ -d "$DIR/pids" ] || { say "nothing recorded in $DIR/pids"; return; }
-  local n left=()
-  for n in $(all_names); do stop_one "$n"; done
+  local n g left=()
+  while read -r g; do
+    # shellcheck disable=SC2086
+    [ -n "$g" ] && stop_group $g
+  done < <(name_groups)
   # Anything else recorded (e.g. from a different DEVNET_HSMS) goes too.
   for f in "$DIR"/pids/*.pid; do [ -f "$f" ] && stop_one "$(basename "$f" .pid)"; done
   for n in $(all_names); do alive "$n" && left+=("$n"); done
