@@ -298,7 +298,6 @@ start_service() {
     -Dquarkus.datasource.username=postgres -Dquarkus.datasource.password=postgres \
     -Dkafka.bootstrap.servers="127.0.0.1:$KAFKA_PORT" \
     -Dteeledger.chain.rpc-url="$RPC" -Dteeledger.chain.id="$CHAIN_ID" -Dteeledger.chain.genesis-file="$GENESIS" \
-    -Dquarkus.otel.sdk.disabled=true -Dquarkus.log.console.color=false \
     "$@" -jar "$jar" >>"$DIR/logs/$name.log" 2>&1 </dev/null &
   echo $! > "$(pidfile "$name")"
   say "started $name (pid $!, port $port)"
@@ -384,7 +383,7 @@ start_hsm() {
     -Dteeledger.sidecar.chain-id="$CHAIN_ID" \
     -Dteeledger.sidecar.intermediate-files="$(ca_der "$(hsm_ca "$i")" intermediate)" \
     -Dteeledger.sidecar.measurement.firmware="$fw" -Dteeledger.sidecar.measurement.wasm="$DIR/firmware/policy-1.wasm" \
-    -Dquarkus.log.console.color=false -jar "$SIDECAR_JAR"
+    -jar "$SIDECAR_JAR"
 }
 
 start_agent() {
