@@ -638,7 +638,7 @@ cmd_status() {
     elif [ -f "$(pidfile "$n")" ]; then printf '  %-18s DEAD (see logs)\n' "$n"; fi
   done
   echo "  height $(height)"
-  if http_ok "http://127.0.0.1:$REGISTRY_PORT/q/health/live"; then
+  if http_ok "http://127.0.0.1:$REGISTRY_PORT/q/health/live" 2>/dev/null; then
     curl -fsS "http://127.0.0.1:$REGISTRY_PORT/api/v1/hsms?size=100" \
       | jq -r '.items[] | "  hsm \(.id[0:16])… \(.state)  manufacturer \(.manufacturer_id[0:12])…"' 2>/dev/null || true
   fi
