@@ -3,7 +3,7 @@
 # (scripts/install-deps.sh), then builds and runs unit and integration tests.
 # Integration tests start their own servers (CometBFT, abci-app) on loopback.
 # After Maven, scripts/e2e-devnet.sh starts the whole devnet from the jars Maven built and checks
-# it end to end through its public APIs (~6-8 min on 2 cores; E2E_SKIP=1 skips it), then
+# it end to end through its public APIs (4-6 min on 2 cores; E2E_SKIP=1 skips it), then
 # scripts/check-chart.sh checks the Helm chart and k8s/ offline (< 10 s).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
