@@ -373,6 +373,7 @@ start_hsm() {
   start "hsm$i-swtpm" "$d/swtpm.out" swtpm socket --tpm2 --tpmstate "dir=$d/state" \
     --server "type=tcp,port=$port,bindaddr=127.0.0.1" --ctrl "type=tcp,port=$((port + 1)),bindaddr=127.0.0.1" \
     --flags not-need-init,startup-clear --log "file=$d/swtpm.log,level=1"
+  wait_for "hsm$i's swtpm on port $port" 30 "hsm$i-swtpm" "$d/swtpm.out" port_open "$port"
   fw="$DIR/firmware/hsm-fw-1.0.bin"
   [ "$i" = "$ROGUE" ] && fw="$DIR/firmware/hsm-fw-0.9-tampered.bin"
   # shellcheck disable=SC2086

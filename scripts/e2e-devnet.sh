@@ -22,12 +22,13 @@ export DEVNET_CREDIT_CAP=$CAP
 
 log() { printf '[e2e %3ds] %s\n' "$((SECONDS - T0))" "$*"; }
 
-# ---- free ports: one block of consecutive free loopback ports, away from the defaults
+# ---- free ports: one block of 80 consecutive free loopback ports, away from the defaults
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 pick_base() {
   local base i ok
   for _ in $(seq 1 50); do
-    base=$((30000 + (RANDOM % 300) * 100))
+    # Below Linux's default ephemeral range (32768-60999), so no outgoing connection takes one meanwhile.
+    base=$((20000 + (RANDOM % 120) * 100))
     ok=1
     for i in $(seq 0 79); do port_free $((base + i)) || { ok=0; break; }; done
     [ $ok = 1 ] && { echo "$base"; return; }
