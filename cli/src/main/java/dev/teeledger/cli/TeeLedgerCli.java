@@ -1,6 +1,7 @@
 package dev.teeledger.cli;
 
 import dev.teeledger.cli.gov.GovCommand;
+import dev.teeledger.cli.hsm.HsmCommand;
 import dev.teeledger.cli.k8s.K8sCommand;
 import dev.teeledger.cli.keys.KeysCommand;
 import dev.teeledger.cli.show.ShowCommand;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "teeledger", mixinStandardHelpOptions = true, version = "teeledger 0.1.0",
         description = "Keys, governance proposals and (verified) reads for a TEE Ledger chain.",
-        subcommands = {KeysCommand.class, GovCommand.class, ShowCommand.class, K8sCommand.class})
+        subcommands = {KeysCommand.class, GovCommand.class, HsmCommand.class, ShowCommand.class, K8sCommand.class})
 public final class TeeLedgerCli implements Runnable {
 
     @CommandLine.Spec
@@ -22,7 +23,7 @@ public final class TeeLedgerCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "choose a subcommand: keys, gov, show or k8s");
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a subcommand: keys, gov, hsm, show or k8s");
     }
 
     /** A command line wired the way {@link #main} runs it; tests call {@code execute} on it. */

@@ -144,4 +144,48 @@ class CliOfflineTest {
         Run r = run("show", "hsm", "00".repeat(32), "--rpc", "http://127.0.0.1:1");
         assertThat(r.code()).as(r.err()).isEqualTo(CliException.CHAIN);
     }
+
+    @Test
+    void oneSignCallWithTwoKeysCompletesAProposal() throws Exception {
+        Path k1 = tmp.resolve("k1.json");
+        Path k2 = tmp.resolve("k2.json");
+        run("keys", "generate", "--out", k1.toString());
+        run("keys", "generate", "--out", k2.toString());
+        Path proposal = tmp.resolve("p.json");
+        assertThat(run("gov", "propose", "bootstrap", "--chain-id", "c1", "--nonce", "3", "--signer", pub(k1), "--signer", pub(k2),
+                "--id", "ab".repeat(32), "--reason", "first verifier", "--out", proposal.toString()).code()).isZero();
+        Run sign = run("gov", "sign", proposal.toString(), "--key", k1.toString(), "--key", k2.toString());
+        assertThat(sign.code()).as(sign.err()).isZero();
+        assertThat(sign.out()).contains("0 signature(s) missing");
+        SignedTx signed = TxCodec.decode(dev.teeledger.cli.gov.Proposal.read(proposal).assemble(), TxLimits.DEFAULT);
+        TxSignatures.verifyAll(signed, "c1", new VerifiedSignatureCache(16));
+        assertThat(signed.type()).isEqualTo(TxType.TX_TYPE_ATTESTATION_BOOTSTRAP);
+    }
+
+    @Test
+    void submitOfSeveralFilesSendsNothingWhenOneIsBad() throws Exception {
+        Path k1 = tmp.resolve("k1.json");
+        run("keys", "generate", "--out", k1.toString());
+        Path good = tmp.resolve("good.json");
+        run("gov", "propose", "param", "--chain-id", "c1", "--nonce", "0", "--signer", pub(k1), "--set", "credit.cap=5000000",
+                "--out", good.toString());
+        run("gov", "sign", good.toString(), "--key", k1.toString());
+        Path garbage = tmp.resolve("garbage.json");
+        Files.writeString(garbage, "{not json", StandardCharsets.UTF_8);
+        // The node's port is closed: a broadcast attempt would be exit 4, a refusal before any is exit 2.
+        Run r = run("gov", "submit", "--rpc", "http://127.0.0.1:1", good.toString(), garbage.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(CliException.BAD_INPUT);
+        Run one = run("gov", "submit", "--rpc", "http://127.0.0.1:1", good.toString());
+        assertThat(one.code()).as(one.err()).isEqualTo(CliException.CHAIN);
+    }
+
+    @Test
+    void hsmJoinRefusesABadSidecarUrlAndReportsAnUnreachableSidecar() {
+        Run bad = run("hsm", "join", "--sidecar", "ftp://127.0.0.1:1", "--chain-id", "c1", "--rpc", "http://127.0.0.1:1");
+        assertThat(bad.code()).as(bad.err()).isEqualTo(CliException.BAD_INPUT);
+        assertThat(bad.err()).contains("--sidecar must be an http(s) URL");
+        Run down = run("hsm", "join", "--sidecar", "http://127.0.0.1:1", "--chain-id", "c1", "--rpc", "http://127.0.0.1:1");
+        assertThat(down.code()).as(down.err()).isEqualTo(CliException.CHAIN);
+        assertThat(down.err()).contains("sidecar http://127.0.0.1:1").doesNotContain("\tat ");
+    }
 }

@@ -94,19 +94,22 @@ public final class GovCommand {
         @Parameters(index = "0", description = "proposal file")
         Path file;
 
-        @Option(names = "--key", required = true, description = "key file (JSON from `keys generate`, or an Ed25519 PKCS#8 PEM)")
-        Path key;
+        @Option(names = "--key", required = true, description = "key file (JSON from `keys generate`, or an Ed25519 PKCS#8 PEM); "
+                + "repeat to sign with several keys held on this machine (a devnet)")
+        List<Path> keys;
 
         @Override
         public void run() {
             Proposal p = Proposal.read(file);
-            p.sign(KeyFile.read(key).signer());
+            for (Path key : keys) {
+                p.sign(KeyFile.read(key).signer());
+            }
             p.write(file);
             spec.commandLine().getOut().printf("signed %s; %d signature(s) missing%n", file, p.missing().size());
         }
     }
 
-    @Command(name = "submit", description = "Broadcast a fully signed proposal and wait for its block.")
+    @Command(name = "submit", description = "Broadcast fully signed proposals, in the order given, each waiting for its block.")
     static final class Submit implements Runnable {
         @Spec
         CommandSpec spec;
@@ -114,31 +117,38 @@ public final class GovCommand {
         @Mixin
         ChainOptions chain;
 
-        @Parameters(index = "0", description = "proposal file")
-        Path file;
+        @Parameters(arity = "1..*", description = "proposal files (several: submitted in this order, e.g. consecutive nonces)")
+        List<Path> files;
 
         @Override
         public void run() {
-            byte[] tx = Proposal.read(file).assemble();
-            TxCommitResult r;
-            try {
-                r = chain.rpc().broadcastTxCommit(tx);
-            } catch (ChainRpcException e) {
-                if (String.valueOf(e.getMessage()).contains("tx already exists in cache")) {
-                    // CometBFT's mempool cache answers an identical transaction with an RPC error.
-                    throw new CliException(CliException.REJECTED, "this exact transaction was already submitted", e);
+            // All files are read and assembled first, so a bad file submits nothing.
+            List<byte[]> txs = new ArrayList<>();
+            for (Path file : files) {
+                txs.add(Proposal.read(file).assemble());
+            }
+            for (int i = 0; i < txs.size(); i++) {
+                String which = files.size() > 1 ? files.get(i) + ": " : "";
+                TxCommitResult r;
+                try {
+                    r = chain.rpc().broadcastTxCommit(txs.get(i));
+                } catch (ChainRpcException e) {
+                    if (String.valueOf(e.getMessage()).contains("tx already exists in cache")) {
+                        // CometBFT's mempool cache answers an identical transaction with an RPC error.
+                        throw new CliException(CliException.REJECTED, which + "this exact transaction was already submitted", e);
+                    }
+                    throw new CliException(CliException.CHAIN, which + "cannot broadcast: " + e.getMessage(), e);
                 }
-                throw new CliException(CliException.CHAIN, "cannot broadcast: " + e.getMessage(), e);
+                String hash = HexFormat.of().formatHex(r.hash()).toUpperCase();
+                if (r.checkTx().code() != 0) {
+                    throw new CliException(CliException.REJECTED, which + "rejected by CheckTx, code " + r.checkTx().code() + ": " + r.checkTx().log());
+                }
+                if (r.txResult().code() != 0) {
+                    throw new CliException(CliException.REJECTED, which + "rejected in block " + r.height() + ", code " + r.txResult().code()
+                            + ": " + r.txResult().log());
+                }
+                spec.commandLine().getOut().printf("%scommitted in block %d, tx %s%n", which, r.height(), hash);
             }
-            String hash = HexFormat.of().formatHex(r.hash()).toUpperCase();
-            if (r.checkTx().code() != 0) {
-                throw new CliException(CliException.REJECTED, "rejected by CheckTx, code " + r.checkTx().code() + ": " + r.checkTx().log());
-            }
-            if (r.txResult().code() != 0) {
-                throw new CliException(CliException.REJECTED, "rejected in block " + r.height() + ", code " + r.txResult().code()
-                        + ": " + r.txResult().log());
-            }
-            spec.commandLine().getOut().printf("committed in block %d, tx %s%n", r.height(), hash);
         }
     }
 

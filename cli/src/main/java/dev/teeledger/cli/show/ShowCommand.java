@@ -9,6 +9,7 @@ import dev.teeledger.cli.CliException;
 import dev.teeledger.protocol.state.v1.AttestationRound;
 import dev.teeledger.protocol.state.v1.CreditAccount;
 import dev.teeledger.protocol.state.v1.CreditIndex;
+import dev.teeledger.protocol.state.v1.CreditSupply;
 import dev.teeledger.protocol.state.v1.HsmRecord;
 import dev.teeledger.protocol.state.v1.ManufacturerRecord;
 import dev.teeledger.protocol.state.v1.ParamRecord;
@@ -22,14 +23,14 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code teeledger show hsm|balance|round|param|manufacturer}: one state item as JSON (bytes
+ * {@code teeledger show hsm|balance|round|param|manufacturer|supply}: one state item as JSON (bytes
  * fields in base64, as protobuf's JSON mapping writes them). With {@code --verified} the value
  * comes with a Merkle proof checked against a header whose validator signatures were checked
  * against the genesis validator set; an absent item is then proven absent.
  */
 @Command(name = "show", description = "Read one state item (add --verified to check it with the light client).",
         subcommands = {ShowCommand.Hsm.class, ShowCommand.Balance.class, ShowCommand.Round.class,
-                ShowCommand.Param.class, ShowCommand.Manufacturer.class})
+                ShowCommand.Param.class, ShowCommand.Manufacturer.class, ShowCommand.Supply.class})
 public final class ShowCommand {
 
     abstract static class ShowBase implements Runnable {
@@ -126,6 +127,17 @@ public final class ShowCommand {
         public void run() {
             String hex = hex32(id);
             print(read("/manufacturer/" + hex, "mfr/" + hex, ManufacturerRecord.parser(), "manufacturer " + hex));
+        }
+    }
+
+    @Command(name = "supply", description = "The credit supply: total shares, total credit, funded accounts.")
+    static final class Supply extends ShowBase {
+        @Override
+        public void run() {
+            CreditSupply supply = read("/credit/supply", "credit/supply", CreditSupply.parser(), "credit supply");
+            spec.commandLine().getOut().printf(Locale.ROOT, "{\"total_shares\": \"%s\", \"total\": %s, \"accounts\": %s}%n",
+                    new BigInteger(1, supply.getTotalShares().toByteArray()), Long.toUnsignedString(supply.getTotal()),
+                    Long.toUnsignedString(supply.getAccounts()));
         }
     }
 
