@@ -49,7 +49,11 @@ public final class AttestationGovTxHandler implements TxHandler {
         checkReason(req.getReason());
         HsmRecord record = find(ctx, req.getHsmId().toByteArray());
         if (!RoundScheduler.attestable(ctx.store(), record)) {
-            throw new Rejection(ResultCode.HSM_NOT_ATTESTABLE, record.getState().name());
+            // A PENDING, ACTIVE or SUSPENDED record is refused only because its manufacturer root was revoked.
+            boolean stateAttestable = record.getState() == HsmState.HSM_STATE_PENDING
+                    || record.getState() == HsmState.HSM_STATE_ACTIVE || record.getState() == HsmState.HSM_STATE_SUSPENDED;
+            throw new Rejection(ResultCode.HSM_NOT_ATTESTABLE, stateAttestable
+                    ? "manufacturer root is revoked (record state " + record.getState().name() + ")" : record.getState().name());
         }
         AttestationKeeper keeper = new AttestationKeeper(ctx.store());
         if (keeper.openRound(record.getHsmId().toByteArray()).isPresent()) {
