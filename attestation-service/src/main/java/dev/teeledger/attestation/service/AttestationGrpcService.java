@@ -10,26 +10,26 @@ import dev.teeledger.attestation.service.grpc.VerifierStats;
 import dev.teeledger.attestation.service.grpc.VoteList;
 import dev.teeledger.attestation.service.Views.Round;
 import dev.teeledger.attestation.service.Views.Vote;
+import dev.teeledger.service.common.GrpcProblems;
 import dev.teeledger.service.common.Ids;
 import dev.teeledger.service.common.ProblemException;
-import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import java.util.function.Supplier;
-import org.jboss.logging.Logger;
 
 /**
  * The gRPC face of the read API ({@code teeledger.attestation.service.v1.AttestationQuery},
  * served on the HTTP port). Each call validates like its REST twin ({@link RequestParams}) and
- * reads the same store; a {@link ProblemException} becomes the matching gRPC status
- * (400 → INVALID_ARGUMENT, 404 → NOT_FOUND, 503 → UNAVAILABLE, other 5xx → INTERNAL).
+ * reads the same store; a {@link ProblemException} becomes the matching gRPC status as in the
+ * other services ({@link GrpcProblems}: 400 → INVALID_ARGUMENT, 404 → NOT_FOUND, 502/503 →
+ * UNAVAILABLE, with the problem type in the {@code teeledger-problem-type} trailer).
  * Blocking: the store runs JDBC, so calls run on worker threads.
  */
 @GrpcService
 @Blocking
 public class AttestationGrpcService extends AttestationQueryGrpc.AttestationQueryImplBase {
-    private static final Logger LOG = Logger.getLogger(AttestationGrpcService.class);
     private final AttestationStore store;
     private final VerifiedReads chain;
 
@@ -130,22 +130,13 @@ public class AttestationGrpcService extends AttestationQueryGrpc.AttestationQuer
         return s.isEmpty() ? null : s;
     }
 
+    /** Answers one call; problems become statuses the way every service maps them ({@link GrpcProblems}). */
     private static <T> void answer(StreamObserver<T> out, Supplier<T> call) {
         T value;
         try {
-            value = call.get();
-        } catch (ProblemException e) {
-            Status status = switch (e.status()) {
-                case 400 -> Status.INVALID_ARGUMENT;
-                case 404 -> Status.NOT_FOUND;
-                case 503 -> Status.UNAVAILABLE;
-                default -> Status.INTERNAL;
-            };
-            out.onError(status.withDescription(e.getMessage()).asRuntimeException());
-            return;
-        } catch (RuntimeException e) {
-            LOG.error("gRPC call failed", e);
-            out.onError(Status.INTERNAL.withDescription("the request failed; see the service log").asRuntimeException());
+            value = GrpcProblems.call(call);
+        } catch (StatusRuntimeException e) {
+            out.onError(e);
             return;
         }
         out.onNext(value);

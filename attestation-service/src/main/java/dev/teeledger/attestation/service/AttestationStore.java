@@ -51,21 +51,13 @@ public class AttestationStore {
      * @throws SQLException on a database failure (nothing changed; the event will be redelivered)
      */
     public boolean apply(ChainEvent e) throws SQLException {
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                boolean fresh = Jdbc.update(c, "insert into processed_events (event_id, height, type) values (?, ?, ?)"
-                        + " on conflict do nothing", e.id().toString(), e.id().height(), e.type()) == 1;
-                if (fresh) {
-                    applyEffect(c, e);
-                }
-                c.commit();
-                return fresh;
-            } catch (SQLException | RuntimeException ex) {
-                c.rollback();
-                throw ex;
+        return Jdbc.inTransaction(db, c -> {
+            boolean fresh = Jdbc.markProcessed(c, e.id().toString(), e.id().height(), e.type());
+            if (fresh) {
+                applyEffect(c, e);
             }
-        }
+            return fresh;
+        });
     }
 
     private static void applyEffect(Connection c, ChainEvent e) throws SQLException {

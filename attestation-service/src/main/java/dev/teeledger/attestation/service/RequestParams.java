@@ -1,21 +1,19 @@
 package dev.teeledger.attestation.service;
 
 import dev.teeledger.service.common.Ids;
+import dev.teeledger.service.common.PageRequest;
 import dev.teeledger.service.common.ProblemException;
+import dev.teeledger.service.common.QueryParams;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * Validation of the query and path parameters shared by the REST resources and the gRPC
- * service: every malformed value is a 400 problem naming the parameter (never a JAX-RS 404 or
- * a stray exception). Parameters are taken as strings so that this class, not the framework,
- * decides what is malformed.
+ * Validation of the parameters shared by the REST resources and the gRPC service: the
+ * attestation-specific ones (round ids, round state and outcome filters) here, paging and the
+ * {@code verified} flag through service-common's {@link PageRequest} and {@link QueryParams}, so
+ * every service answers the same malformed value with the same problem. Parameters are taken as
+ * strings so that this class, not the framework, decides what is malformed.
  */
 public final class RequestParams {
-    /** Largest page size. */
-    public static final int MAX_PAGE_SIZE = 100;
-    /** Page size when none is given. */
-    public static final int DEFAULT_PAGE_SIZE = 20;
     private static final List<String> STATES = List.of("CLOSED", "OPEN");
     private static final List<String> OUTCOMES = List.of("FAIL", "INCONCLUSIVE", "PASS");
 
@@ -32,57 +30,26 @@ public final class RequestParams {
 
     /** OPEN or CLOSED (any case), or null. */
     public static String state(String value) {
-        return oneOf("state", value, STATES);
+        return QueryParams.enumFilter("state", value, STATES);
     }
 
     /** PASS, FAIL or INCONCLUSIVE (any case), or null. */
     public static String outcome(String value) {
-        return oneOf("outcome", value, OUTCOMES);
+        return QueryParams.enumFilter("outcome", value, OUTCOMES);
     }
 
+    /** The page number (from 0, default 0), as {@link PageRequest#parse}. */
     public static int page(String value) {
-        return intParam("page", value, 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE);
+        return PageRequest.parse(value, null).page();
     }
 
+    /** The page size (1-100, default 20), as {@link PageRequest#parse}. */
     public static int size(String value) {
-        return intParam("size", value, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+        return PageRequest.parse(null, value).size();
     }
 
-    /** {@code true}, {@code false} or absent (false). */
+    /** {@code true}, {@code false} or absent (false), as {@link QueryParams#verified}. */
     public static boolean verified(String value) {
-        if (value == null || value.equals("false")) {
-            return false;
-        }
-        if (value.equals("true")) {
-            return true;
-        }
-        throw ProblemException.badRequest("bad-parameter", "verified must be true or false, got '" + Ids.abbreviate(value) + "'");
-    }
-
-    private static String oneOf(String name, String value, List<String> allowed) {
-        if (value == null) {
-            return null;
-        }
-        String v = value.toUpperCase(Locale.ROOT);
-        if (!allowed.contains(v)) {
-            throw ProblemException.badRequest("bad-filter", name + " must be one of " + allowed + ", got '" + Ids.abbreviate(value) + "'");
-        }
-        return v;
-    }
-
-    private static int intParam(String name, String value, int dflt, int min, int max) {
-        if (value == null) {
-            return dflt;
-        }
-        try {
-            int v = Integer.parseInt(value);
-            if (v >= min && v <= max && value.matches("[0-9]+")) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the problem below
-        }
-        throw ProblemException.badRequest("bad-paging", name + " must be an integer from " + min + " to " + max
-                + ", got '" + Ids.abbreviate(value) + "'");
+        return QueryParams.verified(value);
     }
 }

@@ -1,22 +1,16 @@
 package dev.teeledger.attestation.service;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.teeledger.attestation.service.Views.LastAttestation;
 import dev.teeledger.attestation.service.Views.Round;
 import dev.teeledger.attestation.service.Views.Vote;
-import dev.teeledger.chain.light.LightClientException;
-import dev.teeledger.chain.light.VerifiedQueryClient;
 import dev.teeledger.chain.light.VerifiedQueryClient.VerifiedValue;
-import dev.teeledger.chain.rpc.ChainRpcException;
 import dev.teeledger.protocol.state.v1.AttestationRound;
 import dev.teeledger.protocol.state.v1.RoundStatus;
 import dev.teeledger.protocol.state.v1.RoundVote;
 import dev.teeledger.service.common.ChainClients;
-import dev.teeledger.service.common.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -91,28 +85,10 @@ public class VerifiedReads {
     }
 
     private Optional<VerifiedValue> query(String path, String key) {
-        VerifiedQueryClient client = chain.verified().orElseThrow(() -> new ProblemException(503, "verification-unavailable",
-                "Service unavailable", "verified reads need teeledger.chain.genesis-file (the pinned validator set)"));
-        try {
-            VerifiedValue v = client.query(path, key.getBytes(StandardCharsets.UTF_8));
-            return v.valueIfPresent().isPresent() ? Optional.of(v) : Optional.empty();
-        } catch (LightClientException e) {
-            throw new ProblemException(502, "verification-failed", "Bad gateway",
-                    "the node's answer did not verify: " + e.getMessage(), Map.of("reason", e.reason().name()));
-        } catch (ChainRpcException e) {
-            throw new ProblemException(503, "chain-unavailable", "Service unavailable", "chain node: " + e.getMessage());
-        }
+        return chain.proven(path, key);
     }
 
-    private interface Parse<T> {
-        T parse() throws InvalidProtocolBufferException;
-    }
-
-    private static <T> T parse(Parse<T> p) {
-        try {
-            return p.parse();
-        } catch (InvalidProtocolBufferException e) {
-            throw new ProblemException(502, "verification-failed", "Bad gateway", "proven record does not parse: " + e.getMessage());
-        }
+    private static <T> T parse(ChainClients.RecordParser<T> p) {
+        return ChainClients.parseProven(p);
     }
 }

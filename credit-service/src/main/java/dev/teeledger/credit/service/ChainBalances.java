@@ -1,7 +1,6 @@
 package dev.teeledger.credit.service;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.teeledger.chain.light.LightClientException;
 import dev.teeledger.chain.light.VerifiedQueryClient.VerifiedValue;
 import dev.teeledger.chain.light.VerifiedQueryClient;
 import dev.teeledger.chain.rpc.AbciQueryResult;
@@ -14,7 +13,6 @@ import dev.teeledger.service.common.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * An HSM's balance straight from the chain, called by {@link CreditResource}: the account's
@@ -42,9 +40,8 @@ public class ChainBalances {
 
     /** The balance proven against the pinned validator set. */
     public Balance verified(String hsmId) {
-        VerifiedQueryClient client = chain.verified().orElseThrow(() -> new ProblemException(503, "verification-unavailable",
-                "Service unavailable", "verified reads need teeledger.chain.genesis-file (the pinned validator set)"));
-        try {
+        VerifiedQueryClient client = chain.requireVerified();
+        return ChainClients.answer(() -> {
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
                 VerifiedValue acct = client.query("/credit/balance/" + hsmId, utf8("credit/acct/" + hsmId));
                 VerifiedValue idx = client.query("/credit/index", utf8("credit/index"));
@@ -56,12 +53,7 @@ public class ChainBalances {
             }
             throw new ProblemException(503, "chain-unavailable", "Service unavailable",
                     "the credit index kept changing between the account and index answers");
-        } catch (LightClientException e) {
-            throw new ProblemException(502, "verification-failed", "Bad gateway",
-                    "the node's answer did not verify: " + e.getMessage(), Map.of("reason", e.reason().name()));
-        } catch (ChainRpcException e) {
-            throw new ProblemException(503, "chain-unavailable", "Service unavailable", "chain node: " + e.getMessage());
-        }
+        });
     }
 
     /** The balance as the node reports it, without proofs. */

@@ -1,7 +1,6 @@
 package dev.teeledger.credit.service;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.teeledger.chain.light.LightClientException;
 import dev.teeledger.chain.light.VerifiedQueryClient;
 import dev.teeledger.chain.rpc.AbciQueryResult;
 import dev.teeledger.chain.rpc.ChainRpcException;
@@ -14,7 +13,6 @@ import dev.teeledger.service.common.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * The credit supply straight from the chain, called by {@link CreditResource} and
@@ -35,21 +33,15 @@ public class ChainSupply {
 
     /** The supply proven against the pinned validator set. */
     public Supply verified() {
-        VerifiedQueryClient client = chain.verified().orElseThrow(() -> new ProblemException(503, "verification-unavailable",
-                "Service unavailable", "verified reads need teeledger.chain.genesis-file (the pinned validator set)"));
-        try {
+        VerifiedQueryClient client = chain.requireVerified();
+        return ChainClients.answer(() -> {
             VerifiedQueryClient.VerifiedValue supply = client.query("/credit/supply", utf8("credit/supply"));
             long h = supply.height();
             long cap = param(Param.CREDIT_CAP, client.query("/credit/cap", key(Param.CREDIT_CAP), h).valueIfPresent().orElse(null));
             long bps = param(Param.CREDIT_NORMALIZATION_TRIGGER_BPS, client.query("/gov/param/" + Param.CREDIT_NORMALIZATION_TRIGGER_BPS.id(),
                     key(Param.CREDIT_NORMALIZATION_TRIGGER_BPS), h).valueIfPresent().orElse(null));
             return supply(supply.valueIfPresent().orElse(null), cap, bps, h, "chain-verified");
-        } catch (LightClientException e) {
-            throw new ProblemException(502, "verification-failed", "Bad gateway",
-                    "the node's answer did not verify: " + e.getMessage(), Map.of("reason", e.reason().name()));
-        } catch (ChainRpcException e) {
-            throw new ProblemException(503, "chain-unavailable", "Service unavailable", "chain node: " + e.getMessage());
-        }
+        });
     }
 
     /** The supply as the node reports it, without proofs. */

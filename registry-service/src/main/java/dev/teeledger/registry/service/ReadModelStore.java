@@ -47,23 +47,12 @@ public class ReadModelStore {
      * @throws SQLException on a database failure (nothing changed; the event will be redelivered)
      */
     public boolean apply(ChainEvent e) throws SQLException {
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                boolean fresh = apply(c, e);
-                c.commit();
-                return fresh;
-            } catch (SQLException | RuntimeException ex) {
-                c.rollback();
-                throw ex;
-            }
-        }
+        return Jdbc.inTransaction(db, c -> apply(c, e));
     }
 
     /** As {@link #apply(ChainEvent)}, inside the caller's transaction on {@code c} (the read-model rebuild). */
     public boolean apply(Connection c, ChainEvent e) throws SQLException {
-        boolean fresh = update(c, "insert into processed_events (event_id, height, type) values (?, ?, ?)"
-                + " on conflict do nothing", e.id().toString(), e.id().height(), e.type()) == 1;
+        boolean fresh = Jdbc.markProcessed(c, e.id().toString(), e.id().height(), e.type());
         if (fresh) {
             applyEffect(c, e);
         }

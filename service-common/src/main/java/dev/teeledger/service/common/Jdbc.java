@@ -24,6 +24,41 @@ public final class Jdbc {
         T map(ResultSet r) throws SQLException;
     }
 
+    /** Work done on one connection inside one transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction on a pooled connection: committed if it returns,
+     * rolled back if it throws, so a failed event leaves no partial write behind.
+     */
+    public static <T> T inTransaction(DataSource db, Work<T> work) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Records an event id in the read model's {@code processed_events} table (columns
+     * {@code event_id, height, type}); true if it was not there yet. The indexer delivers at
+     * least once, so a store applies an event's effect only when this returns true, in the same
+     * transaction.
+     */
+    public static boolean markProcessed(Connection c, String eventId, long height, String type) throws SQLException {
+        return update(c, "insert into processed_events (event_id, height, type) values (?, ?, ?) on conflict do nothing",
+                eventId, height, type) == 1;
+    }
+
     /** Runs an insert/update/delete on {@code c}; returns the affected row count. */
     public static int update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql)) {
