@@ -195,8 +195,8 @@ for id in "${IDS[@]}" "$ROGUE"; do
   until_ok "registry read model of HSM ${id:0:12}… equals the verified chain state" 10 60 "$DIR/logs/registry.log" same_hsm "$id"
   if [ "$id" = "$ROGUE" ]; then
     # Never activated, so it holds no credit account: the verified read proves it absent (balance 0).
-    # (credit-service's unverified read answers 502 for an absent account: the node's code 902.)
     curl -fsS "$CRED/hsms/$id/balance?verified=true" | jq -e '.balance == 0' >/dev/null || fail "rogue HSM holds credit"
+    curl -fsS "$CRED/hsms/$id/balance" | jq -e '.balance == 0' >/dev/null || fail "rogue HSM: unverified balance is not 0"
     cli show balance "$id" --verified --rpc "$RPC" --genesis "$GENESIS" | jq -e '.balance == 0' >/dev/null || fail "CLI: rogue HSM holds credit"
   else
     until_ok "credit balance of HSM ${id:0:12}… equals the verified chain state" 10 60 "$DIR/logs/credit.log" same_balance "$id"
@@ -215,10 +215,29 @@ for f in $(curl -fsS "$REG/firmware" | jq -r '.items[].sha256'); do
   [ "$a" = "$b" ] || fail "firmware read model $a differs from the chain $b"
 done
 log "ok: registry and credit read models equal the verified chain state"
-if curl -fsS -o /dev/null "http://127.0.0.1:$DEVNET_ATTESTATION_PORT/q/health/ready" 2>/dev/null; then
-  curl -fsS "http://127.0.0.1:$DEVNET_ATTESTATION_PORT/api/v1/rounds" >/dev/null || fail "attestation-service /api/v1/rounds did not answer" "$DIR/logs/attestation.log"
-  log "ok: attestation-service answers /api/v1/rounds"
-fi
+ATT="http://127.0.0.1:$DEVNET_ATTESTATION_PORT/api/v1"
+ROUND_FIELDS='{id, testee, kind, attempt, state, outcome, opened_height, deadline_height, closed_height, votes, pass_weight, fail_weight, seed}'
+VOTE_FIELDS='[.items[] | {round_id, verifier, verdict, reason, weight, evidence_digest}]'
+rogue_failed_in_read_model() { curl -fsS "$ATT/rounds?testee=$ROGUE&outcome=fail" | jq -e '.total >= 1' >/dev/null; }
+until_ok "attestation read model shows the rogue HSM's FAIL round" 10 60 "$DIR/logs/attestation.log" rogue_failed_in_read_model
+same_round() {
+  local a b
+  a=$(curl -fsS "$ATT/rounds/$1" | jq -c "$ROUND_FIELDS")
+  b=$(curl -fsS "$ATT/rounds/$1?verified=true" | jq -c "$ROUND_FIELDS")
+  [ "$a" = "$b" ] || return 1
+  a=$(curl -fsS "$ATT/rounds/$1/votes" | jq -c "$VOTE_FIELDS")
+  b=$(curl -fsS "$ATT/rounds/$1/votes?verified=true" | jq -c "$VOTE_FIELDS")
+  [ "$a" = "$b" ]
+}
+# The newest closed rounds (PASS ones and the rogue's FAIL): every field and every vote as the chain proves them.
+checked=0
+for r in $( (curl -fsS "$ATT/rounds?state=closed&size=8" | jq -r '.items[].id'
+             curl -fsS "$ATT/rounds?testee=$ROGUE&outcome=fail" | jq -r '.items[].id') | sort -un); do
+  until_ok "attestation read model of round $r equals the verified chain state" 5 30 "$DIR/logs/attestation.log" same_round "$r"
+  checked=$((checked + 1))
+done
+[ "$checked" -ge 2 ] || fail "only $checked closed rounds in the attestation read model" "$DIR/logs/attestation.log"
+log "ok: attestation read model ($checked closed rounds with their votes) equals the verified chain state"
 for i in 0 1 2 3 4; do
   curl -fsS "http://127.0.0.1:$((DEVNET_AGENT_METRICS_BASE_PORT + i))/metrics" | grep -q '^teeledger_agent_votes_committed_total [1-9]' \
     || fail "agent $i exported no committed votes" "$DIR/hsm/hsm$i/agent.log"

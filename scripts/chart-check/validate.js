@@ -181,6 +181,17 @@ function check(objects) {
       if (!scraped && s.spec.ports.some((p) => /metrics|http/.test(p.name))) bad(s, 'has a metrics port but no ServiceMonitor selects it');
     }
   }
+  // A workload exposing a container port named metrics that no Service selects (the verifier
+  // agents) is scraped by a PodMonitor on that port.
+  if (monitors.length) {
+    for (const w of workloads) {
+      const labels = w.spec.template.metadata.labels || {};
+      const hasMetrics = w.spec.template.spec.containers.some((c) => (c.ports || []).some((p) => p.name === 'metrics'));
+      if (!hasMetrics || services.some((s) => s.spec.selector && matches(s.spec.selector, labels))) continue;
+      const pm = monitors.filter((m) => m.kind === 'PodMonitor' && matches(m.spec.selector.matchLabels, labels));
+      if (!pm.some((m) => m.spec.podMetricsEndpoints.some((e) => e.port === 'metrics'))) bad(w, 'has a metrics port but no PodMonitor scrapes it');
+    }
+  }
   // ServiceMonitors select rendered Services and their named ports.
   for (const sm of objects.filter((o) => o.kind === 'ServiceMonitor')) {
     const svcs = services.filter((s) => matches(sm.spec.selector.matchLabels, s.metadata.labels));
@@ -251,6 +262,7 @@ async function selfTest(file) {
     'image the script does not build': (o) => { validator(o).spec.template.spec.containers[0].image = 'cometbft/cometbft:v0.38.25'; },
     'verifier-agent without nodeSelector': (o) => { o.filter((x) => x.kind === 'DaemonSet' && component(x) === 'verifier-agent').forEach((d) => delete d.spec.template.spec.nodeSelector); },
     'evaluation Kafka on a floating tag': (o) => { o.filter((x) => x.kind === 'StatefulSet' && component(x) === 'kafka').forEach((k) => { k.spec.template.spec.containers[0].image = 'apache/kafka:latest'; }); },
+    'verifier-agent not scraped': (o) => { const i = o.findIndex((x) => x.kind === 'PodMonitor'); if (i >= 0) o.splice(i, 1); },
     'indexer not scraped': (o) => { o.splice(o.findIndex((x) => x.kind === 'ServiceMonitor' && x.metadata.name.endsWith('chain-indexer')), 1); },
     'password in plain env': (o) => { find(o, 'Deployment').spec.template.spec.containers[0].env.push({ name: 'DB_PASSWORD', value: 'x' }); },
   };
