@@ -11,7 +11,7 @@
 # What runs: CometBFT v0.38.25 + abci-app (devnet genesis: 2-of-3 governance PEM keys, frequent
 # rounds, a low credit cap), PostgreSQL 17 (embedded, zonky, via testkit's DevPostgresMain),
 # a Kafka 4.1.2 KRaft broker (separate JVM), the chain indexer, registry-service, credit-service,
-# attestation-service (when built), and DEVNET_HSMS (default 5) HSMs: each one swtpm whose EK
+# attestation-service, and DEVNET_HSMS (default 5) HSMs: each one swtpm whose EK
 # certificate comes from a local manufacturer CA (swtpm_localca), one tpm-sidecar and one verifier
 # agent. Governance (through cli/target/teeledger.jar) registers the CAs, approves the measured
 # firmware, joins the HSMs and bootstraps the first four as verifiers; rounds then run by themselves.
@@ -145,8 +145,7 @@ chain_at_least() { local h; h=$(height); [ "${h:-0}" -ge "$1" ] 2>/dev/null; }
 # ---------------------------------------------------------------- build
 
 build() {
-  local modules="abci-app,chain-indexer,testkit,registry-service,credit-service,tpm-sidecar,verifier-agent,cli"
-  [ -f attestation-service/pom.xml ] && modules="$modules,attestation-service"
+  local modules="abci-app,chain-indexer,testkit,registry-service,credit-service,attestation-service,tpm-sidecar,verifier-agent,cli"
   say "building $modules (skipping tests; a few minutes the first time)"
   ./mvnw -B -q --no-transfer-progress -pl "$modules" -am -DskipTests package
 }
@@ -154,7 +153,7 @@ build() {
 check_built() {
   local f
   for f in abci-app/target/classpath.txt chain-indexer/target/classpath.txt testkit/target/classpath.txt \
-      verifier-agent/target/classpath.txt "$CLI_JAR" "$SIDECAR_JAR" "$REGISTRY_JAR" "$CREDIT_JAR"; do
+      verifier-agent/target/classpath.txt "$CLI_JAR" "$SIDECAR_JAR" "$REGISTRY_JAR" "$CREDIT_JAR" "$ATTESTATION_JAR"; do
     [ -e "$f" ] || die "$f is missing: build first (scripts/devnet.sh up without --no-build)"
   done
 }
@@ -306,10 +305,8 @@ start_service() {
 start_services() {
   alive registry || start_service registry "$REGISTRY_JAR" "$REGISTRY_PORT" registry
   alive credit || start_service credit "$CREDIT_JAR" "$CREDIT_PORT" credit
-  if [ -f "$ATTESTATION_JAR" ]; then
-    # shellcheck disable=SC2086
-    alive attestation || start_service attestation "$ATTESTATION_JAR" "$ATTESTATION_PORT" attestation $ATTESTATION_OPTS
-  fi
+  # shellcheck disable=SC2086
+  alive attestation || start_service attestation "$ATTESTATION_JAR" "$ATTESTATION_PORT" attestation $ATTESTATION_OPTS
 }
 
 # ---------------------------------------------------------------- HSMs
@@ -528,15 +525,7 @@ endpoints() {
   app metrics         http://127.0.0.1:$APP_METRICS_PORT/metrics   (teeledger_attestation_rounds_total{outcome}, ...)
   registry-service    http://127.0.0.1:$REGISTRY_PORT/api/v1/hsms   Swagger UI http://127.0.0.1:$REGISTRY_PORT/q/swagger-ui   metrics /q/metrics
   credit-service      http://127.0.0.1:$CREDIT_PORT/api/v1/credit/normalizations   Swagger UI http://127.0.0.1:$CREDIT_PORT/q/swagger-ui   metrics /q/metrics
-EOT
-  if [ -f "$ATTESTATION_JAR" ]; then
-    cat <<EOT
   attestation-service http://127.0.0.1:$ATTESTATION_PORT/api/v1/rounds   dashboard http://127.0.0.1:$ATTESTATION_PORT/dashboard/   Swagger UI /q/swagger-ui
-EOT
-  else
-    echo "  attestation-service (not built: attestation-service/target/quarkus-app missing)"
-  fi
-  cat <<EOT
   Kafka               127.0.0.1:$KAFKA_PORT   (topics teeledger.*)
   PostgreSQL          127.0.0.1:$PG_PORT   (user/password postgres; databases registry, credit, attestation)
 EOT
@@ -602,10 +591,8 @@ cmd_up() {
     local port=$REGISTRY_PORT; [ "$n" = credit ] && port=$CREDIT_PORT
     wait_for "$n-service readiness" 240 "$n" "$DIR/logs/$n.log" http_ok "http://127.0.0.1:$port/q/health/ready"
   done
-  if [ -f "$ATTESTATION_JAR" ]; then
-    wait_for "attestation-service readiness" 240 attestation "$DIR/logs/attestation.log" \
-      http_ok "http://127.0.0.1:$ATTESTATION_PORT/q/health/ready"
-  fi
+  wait_for "attestation-service readiness" 240 attestation "$DIR/logs/attestation.log" \
+    http_ok "http://127.0.0.1:$ATTESTATION_PORT/q/health/ready"
   for i in $(hsm_indices); do
     wait_for "hsm$i agent metrics" 120 "hsm$i-agent" "$(hsm_dir "$i")/agent.log" \
       http_ok "http://127.0.0.1:$((AGENT_METRICS_BASE_PORT + i))/metrics"
@@ -688,7 +675,7 @@ cmd_demo_attack() {
       curl -s 'http://127.0.0.1:$REGISTRY_PORT/api/v1/manufacturers/${beta:-$(manufacturer_id beta 2>/dev/null)}?verified=true' | jq
       curl -s 'http://127.0.0.1:$REGISTRY_PORT/api/v1/hsms?manufacturer=${beta:-$(manufacturer_id beta 2>/dev/null)}' | jq '.items[] | {id, state}'
 EOT
-  [ -f "$ATTESTATION_JAR" ] && echo "      dashboard: http://127.0.0.1:$ATTESTATION_PORT/dashboard/"
+  echo "      dashboard: http://127.0.0.1:$ATTESTATION_PORT/dashboard/"
   return 0
 }
 
